@@ -1,0 +1,23 @@
+import type { Backend, Kernels } from "../backend.js";
+import * as conv from "./conv.js";
+import * as elementwise from "./elementwise.js";
+import { matmul } from "./matmul.js";
+import * as movement from "./movement.js";
+import * as pool from "./pool.js";
+import * as reduce from "./reduce.js";
+import * as resize from "./resize.js";
+import { transpose } from "./transpose.js";
+
+/** The pure-TypeScript reference kernels: run anywhere, support float64, and are the oracle for other backends. */
+export const jsKernels: Kernels = {
+  ...elementwise,
+  ...reduce,
+  matmul,
+  transpose,
+  ...movement,
+  ...conv,
+  ...pool,
+  ...resize,
+};
+
+export const jsBackend: Backend = { name: "js", kernels: jsKernels };

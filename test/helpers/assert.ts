@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { Tensor, tensor, type NestedArray, type TypedArray } from "../../src/index.js";
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  msg?: string;
+}
+
+/** Asserts equal shapes and |a - e| <= atol + rtol * |e| elementwise (NaN matches NaN). */
+export function assertClose(actual: Tensor, expected: Tensor | NestedArray | TypedArray, opts: CloseOptions = {}): void {
+  const { rtol = 1e-5, atol = 1e-6, msg = "" } = opts;
+  const e = expected instanceof Tensor ? expected : tensor(expected as NestedArray);
+  const where = msg ? `${msg}: ` : "";
+  if (expected instanceof Tensor || Array.isArray(expected))
+    assert.deepEqual([...actual.shape], [...e.shape], `${where}shape ${JSON.stringify(actual.shape)} != expected ${JSON.stringify(e.shape)}`);
+  else assert.equal(actual.size, e.size, `${where}size ${actual.size} != expected ${e.size}`);
+  const a = actual.values;
+  const b = e.values;
+  let worst = -1;
+  let worstErr = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(b[i]) && Number.isNaN(a[i])) continue;
+    if (a[i] === b[i]) continue;
+    const err = Math.abs(a[i] - b[i]) - (atol + rtol * Math.abs(b[i]));
+    if (!(err <= 0) && (worst < 0 || err > worstErr || Number.isNaN(err))) {
+      worst = i;
+      worstErr = err;
+    }
+  }
+  if (worst >= 0)
+    assert.fail(
+      `${where}element ${worst} of shape ${JSON.stringify(actual.shape)}: got ${a[worst]}, expected ${b[worst]} (rtol ${rtol}, atol ${atol})`,
+    );
+}
