@@ -16,10 +16,20 @@ export { noGrad } from "./autograd/tape.js";
 
 export { setBackend, getBackend, listBackends, withBackend, registerBackend, type Backend, type Kernels } from "./backends/index.js";
 
-export { cast, identity, stopGradient } from "./ops/cast.js";
-export { add, sub, mul, div, neg } from "./ops/arithmetic.js";
-export { reshape, expandDims, squeeze } from "./ops/reshape.js";
-export { broadcastTo } from "./ops/broadcast.js";
-export { sum, mean, type ReduceOptions } from "./ops/reduce.js";
-export { matmul, type MatmulOptions } from "./ops/matmul.js";
-export { transpose } from "./ops/movement.js";
+// Ops, one file per family. Each file exports only public ops; internal helpers live in src/ops/operands.ts.
+export * from "./ops/cast.js";
+export * from "./ops/arithmetic.js";
+export * from "./ops/math.js";
+export * from "./ops/activations.js";
+export * from "./ops/compare.js";
+export * from "./ops/reduce.js";
+export * from "./ops/reshape.js";
+export * from "./ops/broadcast.js";
+export * from "./ops/movement.js";
+export * from "./ops/indexing.js";
+export * from "./ops/matmul.js";
+export * from "./ops/conv.js";
+export * from "./ops/pool.js";
+export * from "./ops/image.js";
+export * from "./ops/norm.js";
+export * from "./ops/nn.js";

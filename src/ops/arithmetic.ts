@@ -1,29 +1,8 @@
 import { kernels } from "../backends/index.js";
-import type { BinaryOp } from "../backends/backend.js";
 import { record } from "../autograd/tape.js";
 import { type TensorLike, toTensor } from "../tensor/create.js";
-import { broadcastShapes, shapesEqual, type Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { assertNumeric, operands } from "./operands.js";
-import { reshape } from "./reshape.js";
-import { sum } from "./reduce.js";
-
-/** Sums a broadcast gradient back to the shape of the operand it came from. */
-export function unbroadcast(g: Tensor, shape: Shape): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  const lead = g.rank - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(g, axes), shape);
-}
-
-/** Runs a broadcasting binary kernel after promotion and a shape check that names the op. */
-export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
-  const [x, y] = operands(op, a, b);
-  assertNumeric(op, x, y);
-  if (!shapesEqual(x.shape, y.shape)) broadcastShapes(op, x.shape, y.shape);
-  return [x, y, kernels().binary(op, x, y)];
-}
+import { assertNumeric, binaryKernel, operands, unbroadcast } from "./operands.js";
 
 /** a + b, with NumPy broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor {

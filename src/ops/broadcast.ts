@@ -3,7 +3,7 @@ import { kernels } from "../backends/index.js";
 import { type TensorLike, toTensor, zeros } from "../tensor/create.js";
 import { type Shape, broadcastShapes, fmtShape, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { unbroadcast } from "./arithmetic.js";
+import { unbroadcast } from "./operands.js";
 
 /** Broadcasts to `shape` (NumPy rules), materializing the result. */
 export function broadcastTo(x: TensorLike, shape: Shape): Tensor {

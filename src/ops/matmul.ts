@@ -3,7 +3,7 @@ import { record } from "../autograd/tape.js";
 import type { TensorLike } from "../tensor/create.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { unbroadcast } from "./arithmetic.js";
+import { unbroadcast } from "./operands.js";
 import { assertNumeric, operands } from "./operands.js";
 import { reshape } from "./reshape.js";
 

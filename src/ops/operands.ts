@@ -1,7 +1,13 @@
+// Internal helpers shared by op families (not exported from the public barrel).
 import { type TensorLike, toTensor } from "../tensor/create.js";
 import { type DType, promoteTypes } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, shapesEqual, type Shape } from "../tensor/shape.js";
+import { kernels } from "../backends/index.js";
+import type { BinaryOp } from "../backends/backend.js";
 import { cast } from "./cast.js";
+import { reshape } from "./reshape.js";
+import { sum } from "./reduce.js";
 
 /**
  * Converts two operands to tensors of one dtype. A plain number takes the other operand's dtype
@@ -22,3 +28,21 @@ export function assertNumeric(op: string, ...ts: Tensor[]): void {
   for (const t of ts)
     if (t.dtype === "bool") throw new TypeError(`${op}: expected a numeric tensor, got dtype bool (cast it first)`);
 }
+
+/** Sums a broadcast gradient back to the shape of the operand it came from. */
+export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes), shape);
+}
+
+/** Runs a broadcasting binary kernel after promotion and a shape check that names the op. */
+export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
+  const [x, y] = operands(op, a, b);
+  assertNumeric(op, x, y);
+  if (!shapesEqual(x.shape, y.shape)) broadcastShapes(op, x.shape, y.shape);
+  return [x, y, kernels().binary(op, x, y)];
+}
+

@@ -1,7 +1,7 @@
 import { kernels } from "../backends/index.js";
 import { record } from "../autograd/tape.js";
 import { type TensorLike, toTensor } from "../tensor/create.js";
-import { normalizeAxes } from "../tensor/shape.js";
+import { keptShape, normalizeAxes } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastTo } from "./broadcast.js";
 import { div } from "./arithmetic.js";
@@ -11,11 +11,6 @@ import { reshape } from "./reshape.js";
 export interface ReduceOptions {
   /** Keep reduced axes with size 1. */
   keepDims?: boolean;
-}
-
-/** The input shape with reduced axes set to 1 (what keepDims gives, and what gradients broadcast from). */
-export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
-  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
 /** Sum over `axes` (default all). bool sums to int32. */

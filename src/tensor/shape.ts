@@ -81,3 +81,8 @@ export function assertShape(op: string, shape: Shape): void {
     if (!Number.isInteger(d) || d < 0)
       throw new RangeError(`${op}: invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
 }
+
+/** The input shape with reduced axes set to 1 (what keepDims gives, and what gradients broadcast from). */
+export function keptShape(shape: Shape, axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
