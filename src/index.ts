@@ -33,3 +33,5 @@ export * from "./ops/pool.js";
 export * from "./ops/image.js";
 export * from "./ops/norm.js";
 export * from "./ops/nn.js";
+
+export * from "./data/index.js";

@@ -1,0 +1,1 @@
+export { loadDigits, loadFaceSubset, dataDir, type LabelledData } from "./embedded.js";
