@@ -35,3 +35,4 @@ export * from "./ops/norm.js";
 export * from "./ops/nn.js";
 
 export * from "./data/index.js";
+export * from "./optimizers/index.js";
