@@ -12,7 +12,7 @@ export type UnaryOp =
   | "neg" | "abs" | "sign" | "square" | "sqrt" | "rsqrt" | "reciprocal"
   | "exp" | "expm1" | "log" | "log1p" | "sin" | "cos" | "tan" | "asin" | "acos" | "atan"
   | "sinh" | "cosh" | "tanh" | "asinh" | "acosh" | "atanh"
-  | "sigmoid" | "softplus" | "softsign" | "relu" | "relu6" | "erf" | "floor" | "ceil" | "round"
+  | "sigmoid" | "softplus" | "softsign" | "relu" | "relu6" | "erf" | "erfc" | "floor" | "ceil" | "round"
   | "isnan" | "isinf" | "isfinite" | "logicalNot";
 
 export type BinaryOp =

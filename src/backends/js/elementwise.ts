@@ -3,7 +3,7 @@ import { allocStorage, type DType } from "../../tensor/dtype.js";
 import { broadcastShapes, shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { forEachBroadcast2 } from "./iter.js";
-import { erf } from "./special.js";
+import { erf, erfc } from "./special.js";
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -36,6 +36,7 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   relu: (x) => (x > 0 ? x : x === x ? 0 : x),
   relu6: (x) => (x > 0 ? (x < 6 ? x : 6) : x === x ? 0 : x),
   erf,
+  erfc,
   floor: Math.floor,
   ceil: Math.ceil,
   // Round half to even, as TensorFlow and NumPy do.
@@ -86,6 +87,26 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalXor: (a, b) => (!a !== !b ? 1 : 0),
 };
 
+/** Integer power by squaring with wrapping 32-bit products, as TF's int32 pow; b < 0 is rejected by the op. */
+function ipow(a: number, b: number): number {
+  let r = 1;
+  let base = a | 0;
+  for (let e = b; e > 0; e >>>= 1) {
+    if (e & 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
+/**
+ * int32 overrides: products wrap modulo 2^32 exactly (a float64 product would lose the low bits
+ * past 2^53 before wrapping). Integer division by zero is rejected by the ops before it gets here.
+ */
+const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  mul: Math.imul,
+  pow: ipow,
+};
+
 const BOOL_BINARY = new Set<BinaryOp>([
   "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual", "logicalAnd", "logicalOr", "logicalXor",
 ]);
@@ -98,7 +119,7 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const out = allocStorage(dtype, n);
   const av = a.values;
   const bv = b.values;
-  const f = BINARY[op];
+  const f = (dtype === "int32" && INT_BINARY[op]) || BINARY[op];
   // int32 division truncates toward zero in storage; floorDiv and mod are exact on integers.
   if (a.size === n && b.size === n) for (let i = 0; i < n; i++) out[i] = f(av[i], bv[i]);
   else if (b.size === 1 && a.size === n) {
