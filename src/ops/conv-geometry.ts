@@ -1,0 +1,104 @@
+// Internal: padding geometry and data-format handling shared by conv, pool and image ops.
+import type { Tensor } from "../tensor/tensor.js";
+import { fmtShape } from "../tensor/shape.js";
+import { transpose } from "./movement.js";
+
+export type DataFormat = "channelsLast" | "channelsFirst";
+/** "valid", "same" (TF's rule), or explicit [[top, bottom], [left, right]] zero padding. */
+export type Padding = "valid" | "same" | readonly [readonly [number, number], readonly [number, number]];
+
+/** A number for both spatial dimensions, or [height, width]. */
+export type Pair = number | readonly [number, number];
+
+/** Expands a Pair to [height, width], checking for positive integers. */
+export function pair(op: string, name: string, v: Pair): [number, number] {
+  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  if (typeof v !== "number" && v.length !== 2)
+    throw new RangeError(`${op}: ${name} must be a number or [height, width], got ${JSON.stringify(v)}`);
+  for (const d of p)
+    if (!Number.isInteger(d) || d < 1) throw new RangeError(`${op}: ${name} must be positive integers, got ${JSON.stringify(v)}`);
+  return p;
+}
+
+/** Checks a dataFormat option. */
+export function dataFormatOf(op: string, f: DataFormat | undefined): DataFormat {
+  const d = f ?? "channelsLast";
+  if (d !== "channelsLast" && d !== "channelsFirst")
+    throw new RangeError(`${op}: dataFormat must be "channelsLast" or "channelsFirst", got ${JSON.stringify(f)}`);
+  return d;
+}
+
+/** Rank-4 check naming the expected layout. */
+export function assertRank4(op: string, what: string, t: Tensor, format: DataFormat): void {
+  if (t.rank !== 4) {
+    const layout = format === "channelsLast" ? "(batch, height, width, channels)" : "(batch, channels, height, width)";
+    throw new RangeError(`${op}: expected ${what} rank 4 ${layout}, got ${fmtShape(t.shape)}`);
+  }
+}
+
+/** NCHW -> NHWC (identity for channelsLast). Differentiable. */
+export function toNHWC(x: Tensor, format: DataFormat): Tensor {
+  return format === "channelsFirst" ? transpose(x, [0, 2, 3, 1]) : x;
+}
+
+/** NHWC -> NCHW (identity for channelsLast). Differentiable. */
+export function fromNHWC(x: Tensor, format: DataFormat): Tensor {
+  return format === "channelsFirst" ? transpose(x, [0, 3, 1, 2]) : x;
+}
+
+/** A shape given in `format` as NHWC. */
+export function shapeToNHWC(s: readonly number[], format: DataFormat): [number, number, number, number] {
+  return format === "channelsFirst" ? [s[0], s[2], s[3], s[1]] : [s[0], s[1], s[2], s[3]];
+}
+
+export interface Geometry {
+  /** [top, bottom, left, right] */
+  pads: [number, number, number, number];
+  /** [outHeight, outWidth] */
+  out: [number, number];
+}
+
+/**
+ * Resolves padding for one window of `k` (already dilated: (k - 1) * d + 1) over `inHW`.
+ * "same" follows TF exactly: out = ceil(in / stride), the total padding split with the extra
+ * cell at the bottom/right.
+ */
+export function resolvePadding(
+  op: string, padding: Padding, inHW: readonly [number, number], effK: readonly [number, number], strides: readonly [number, number],
+): Geometry {
+  const pads: [number, number, number, number] = [0, 0, 0, 0];
+  if (padding === "same") {
+    for (let i = 0; i < 2; i++) {
+      const out = Math.ceil(inHW[i] / strides[i]);
+      const total = Math.max((out - 1) * strides[i] + effK[i] - inHW[i], 0);
+      pads[2 * i] = Math.floor(total / 2);
+      pads[2 * i + 1] = total - pads[2 * i];
+    }
+  } else if (Array.isArray(padding)) {
+    const p = padding as readonly (readonly number[])[];
+    if (p.length !== 2 || p.some((q) => !Array.isArray(q) || q.length !== 2 || q.some((v) => !Number.isInteger(v) || v < 0)))
+      throw new RangeError(`${op}: explicit padding must be [[top, bottom], [left, right]] of non-negative integers, got ${JSON.stringify(padding)}`);
+    pads[0] = p[0][0];
+    pads[1] = p[0][1];
+    pads[2] = p[1][0];
+    pads[3] = p[1][1];
+  } else if (padding !== "valid") {
+    throw new RangeError(`${op}: padding must be "valid", "same" or [[top, bottom], [left, right]], got ${JSON.stringify(padding)}`);
+  }
+  const out: [number, number] = [0, 0];
+  for (let i = 0; i < 2; i++) {
+    const padded = inHW[i] + pads[2 * i] + pads[2 * i + 1];
+    if (padded < effK[i])
+      throw new RangeError(
+        `${op}: window ${effK[i]} (after dilation) is larger than the padded input ${padded} in ${i === 0 ? "height" : "width"} ` +
+          `(input ${fmtShape(inHW)}, padding ${JSON.stringify(padding)}); use padding "same" or a smaller window`,
+      );
+    out[i] = Math.floor((padded - effK[i]) / strides[i]) + 1;
+  }
+  return { pads, out };
+}
+
+/** Dilated window size. */
+export function effective(k: readonly [number, number], d: readonly [number, number]): [number, number] {
+  return [(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1];
+}
