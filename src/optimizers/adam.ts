@@ -1,0 +1,63 @@
+import type { Variable } from "../autograd/variable.js";
+import { add, div, maximum, mul, sub } from "../ops/arithmetic.js";
+import { sqrt, square } from "../ops/math.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Optimizer, type OptimizerOptions } from "./optimizer.js";
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Use the running maximum of the second moment (AMSGrad). */
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam, Keras 3's formulation: m += (g - m)(1 - β1); v += (g² - v)(1 - β2);
+ * w -= m · lr·sqrt(1 - β2^t)/(1 - β1^t) / (sqrt(v) + ε).
+ * Defaults: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
+ */
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  constructor(o: AdamOptions = {}) {
+    super(o, 0.001);
+    this.beta1 = o.beta1 ?? 0.9;
+    this.beta2 = o.beta2 ?? 0.999;
+    this.epsilon = o.epsilon ?? 1e-7;
+    this.amsgrad = o.amsgrad ?? false;
+  }
+  protected slotGroups(): string[][] {
+    return this.amsgrad ? [["momentum", "velocity"], ["velocity_hat"]] : [["momentum", "velocity"]];
+  }
+  protected updateStep(g: Tensor, w: Variable, lr: number): void {
+    const r = this.rounder(w);
+    const t = this.iterations + 1;
+    const b1p = r(Math.pow(r(this.beta1), t));
+    const b2p = r(Math.pow(r(this.beta2), t));
+    const alpha = r(r(r(lr) * r(Math.sqrt(r(1 - b2p)))) / r(1 - b1p));
+    const m = this.slot(w, "momentum");
+    let v = this.slot(w, "velocity");
+    m.assignAdd(mul(sub(g, m.value), 1 - this.beta1));
+    v.assignAdd(mul(sub(square(g), v.value), 1 - this.beta2));
+    if (this.amsgrad) {
+      const vHat = this.slot(w, "velocity_hat");
+      vHat.assign(maximum(vHat.value, v.value));
+      v = vHat;
+    }
+    w.assignSub(div(mul(m.value, alpha), add(sqrt(v.value), this.epsilon)));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** Adam with decoupled weight decay (default weightDecay 0.004), exactly as Keras' AdamW. */
+export class AdamW extends Adam {
+  constructor(o: AdamOptions = {}) {
+    super({ ...o, weightDecay: o.weightDecay === undefined ? 0.004 : o.weightDecay });
+    if (this.weightDecay === null) throw new TypeError("AdamW: weightDecay must be a number, got null");
+  }
+}
