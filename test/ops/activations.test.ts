@@ -66,6 +66,11 @@ forEachBackend("activations", (backend) => {
     assertClose(softmax(tensor([[1, 2], [3, 4]]), 0), [[0.11920292, 0.11920292], [0.88079708, 0.88079708]]);
     const g = grad((x) => sum(mul(softmax(x), tensor([1, 2]))))(tensor([1000, 0]));
     assert.ok(g.values.every(Number.isFinite), `gradient ${g}`);
+    // -inf logits are masked out; their gradient is finite (zero) rather than NaN
+    assertClose(softmax(tensor([-Infinity, 0, 0])), [0, 0.5, 0.5]);
+    assertClose(logSoftmax(tensor([-Infinity, 0])), [-Infinity, 0]);
+    const gm = grad((x) => sum(mul(logSoftmax(x), tensor([0.3, 1]))))(tensor([-Infinity, 0]));
+    assertClose(gm, [0.3, -0.3]); // w - softmax * sum(w)
     assert.throws(() => softmax(tensor(1)), /softmax: expected a tensor of rank >= 1/);
     assert.throws(() => softmax(tensor([1, 2]), 1), /softmax: axis 1 is out of range/);
   });
