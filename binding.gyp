@@ -1,0 +1,36 @@
+{
+  # The deepts native addon. The x86 micro-kernels live in static libraries built with their own -m
+  # flags, so the addon itself targets the baseline ISA and still loads on CPUs without AVX2/AVX-512;
+  # the code picks a kernel at run time (__builtin_cpu_supports).
+  "target_defaults": {
+    "cflags": ["-O3", "-fvisibility=hidden", "-fno-math-errno"],
+    "cflags_cc": ["-std=gnu++17"],
+    "include_dirs": ["native"],
+  },
+  "targets": [
+    {
+      "target_name": "deepts_avx2",
+      "type": "static_library",
+      "sources": ["native/ukernel_avx2.cc", "native/simd_avx2.cc"],
+      "conditions": [["target_arch=='x64'", {"cflags": ["-mavx2", "-mfma", "-mf16c"]}]],
+    },
+    {
+      "target_name": "deepts_avx512",
+      "type": "static_library",
+      "sources": ["native/ukernel_avx512.cc", "native/simd_avx512.cc"],
+      "conditions": [["target_arch=='x64'", {"cflags": ["-mavx512f", "-mavx512vl", "-mavx512dq", "-mavx512bw", "-mavx2", "-mfma"]}]],
+    },
+    {
+      "target_name": "deepts",
+      "dependencies": ["deepts_avx2", "deepts_avx512"],
+      "sources": [
+        "native/addon.cc",
+        "native/threadpool.cc",
+        "native/gemm.cc",
+        "native/ukernel_generic.cc",
+        "native/simd_generic.cc",
+        "native/matmul.cc",
+      ],
+    },
+  ],
+}

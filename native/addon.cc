@@ -1,0 +1,107 @@
+// N-API entry points. Every kernel reads its inputs from and writes its output into typed arrays
+// allocated by the JavaScript side (no copies), and runs synchronously.
+#include <cstring>
+
+#include "kernels.h"
+#include "napi_util.h"
+
+namespace dt {
+namespace {
+
+napi_value make_string(napi_env env, const char* s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+napi_value make_number(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+napi_value make_bool(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+// info() -> { isa, isas: [...supported], threads }
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value o, list;
+  napi_create_object(env, &o);
+  napi_set_named_property(env, o, "isa", make_string(env, isa_name(isa_active())));
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  for (int i = 0; i <= 2; i++)
+    if (isa_supported(static_cast<Isa>(i))) napi_set_element(env, list, n++, make_string(env, isa_name(static_cast<Isa>(i))));
+  napi_set_named_property(env, o, "isas", list);
+  napi_set_named_property(env, o, "threads", make_number(env, num_threads()));
+  return o;
+}
+
+// setIsa(name) -> whether the CPU supports it (and it is now active)
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  Args args(env, info, "setIsa");
+  char name[32];
+  args.string(0, name, sizeof name);
+  if (args.failed) return nullptr;
+  for (int i = 0; i <= 2; i++)
+    if (!std::strcmp(name, isa_name(static_cast<Isa>(i)))) return make_bool(env, isa_select(static_cast<Isa>(i)));
+  return make_bool(env, false);
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  Args args(env, info, "setNumThreads");
+  idx n = args.integer(0);
+  if (args.failed) return nullptr;
+  set_num_threads(static_cast<int>(n));
+  return make_number(env, num_threads());
+}
+
+// matmul(a, b, out, m, n, k, transposeA, transposeB, aIndex | null, bIndex | null)
+napi_value Matmul(napi_env env, napi_callback_info info) {
+  Args args(env, info, "matmul");
+  idx la = 0, lb = 0, lc = 0, lai = 0, lbi = 0;
+  const float* a = args.f32(0, &la);
+  const float* b = args.f32(1, &lb);
+  float* c = args.f32(2, &lc);
+  idx m = args.integer(3), n = args.integer(4), k = args.integer(5);
+  bool ta = args.boolean(6), tb = args.boolean(7);
+  const std::int32_t* ai = args.is_null(8) ? nullptr : args.i32(8, &lai);
+  const std::int32_t* bi = args.is_null(9) ? nullptr : args.i32(9, &lbi);
+  if (args.failed) return nullptr;
+  if (m < 0 || n < 0 || k < 0) return args.range_error("negative dimension");
+  idx nb = m * n > 0 ? lc / (m * n) : 0;
+  if (m * n > 0 && nb * m * n != lc) return args.range_error("output size is not a multiple of m * n");
+  if ((ai && lai != nb) || (bi && lbi != nb)) return args.range_error("batch index arrays must have one entry per output matrix");
+  for (idx p = 0; p < nb; p++) {
+    idx ia = ai ? ai[p] : p, ib = bi ? bi[p] : p;
+    if (ia < 0 || (ia + 1) * m * k > la || ib < 0 || (ib + 1) * k * n > lb) return args.range_error("operand too small");
+  }
+  matmul(a, b, c, nb, ai, bi, m, n, k, ta, tb);
+  return args.undefined();
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  struct Fn {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {
+      {"info", Info},
+      {"setIsa", SetIsa},
+      {"setNumThreads", SetNumThreads},
+      {"matmul", Matmul},
+  };
+  for (const Fn& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}
+
+}  // namespace
+}  // namespace dt
+
+NAPI_MODULE_INIT() { return dt::Init(env, exports); }

@@ -1,0 +1,290 @@
+// GEMM driver (Goto/BLIS scheme): pack a kc x nc panel of B and an mc x kc block of A into contiguous
+// micro-panels, then sweep the register-blocked micro-kernel over them. Threads each own a rectangle
+// of C and run the serial driver on it, so no barriers are needed inside.
+#include <cstdlib>
+#include <cstring>
+
+#include "common.h"
+
+namespace dt {
+
+// ---------------------------------------------------------------------------------------------
+// Instruction-set dispatch
+
+bool isa_supported(Isa isa) {
+  switch (isa) {
+    case Isa::generic:
+      return true;
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Isa::avx512:
+      return __builtin_cpu_supports("avx512f");
+#endif
+    default:
+      return false;
+  }
+}
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::avx2:
+      return "avx2";
+    case Isa::avx512:
+      return "avx512";
+    default:
+      return "generic";
+  }
+}
+
+namespace {
+
+Isa best_isa() {
+  // DEEPTS_ISA=generic|avx2 caps the choice (for testing the portable paths on a newer CPU).
+  Isa cap = Isa::avx512;
+  if (const char* s = std::getenv("DEEPTS_ISA")) {
+    if (!std::strcmp(s, "generic")) cap = Isa::generic;
+    else if (!std::strcmp(s, "avx2")) cap = Isa::avx2;
+  }
+  for (int i = static_cast<int>(cap); i > 0; i--)
+    if (isa_supported(static_cast<Isa>(i))) return static_cast<Isa>(i);
+  return Isa::generic;
+}
+
+Isa g_isa = best_isa();
+
+const UKernel* kernel_for(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::avx512:
+      return &ukernel_avx512;
+    case Isa::avx2:
+      return &ukernel_avx2;
+#endif
+    default:
+      return &ukernel_generic;
+  }
+}
+
+}  // namespace
+
+Isa isa_active() { return g_isa; }
+
+bool isa_select(Isa isa) {
+  if (!isa_supported(isa)) return false;
+  g_isa = isa;
+  return true;
+}
+
+const UKernel& ukernel() { return *kernel_for(g_isa); }
+
+// ---------------------------------------------------------------------------------------------
+// Packing
+
+namespace {
+
+inline idx min_(idx a, idx b) { return a < b ? a : b; }
+
+// Packs rows [i0, i0 + mc) x cols [p0, p0 + kc) of A into micro-panels of mr rows: panel r holds
+// kc groups of mr floats (rows past mc are zero).
+void pack_a(const MatRef& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+  for (idx ir = 0; ir < mc; ir += mr) {
+    idx rows = min_(mr, mc - ir);
+    float* dst = out + ir * kc;
+    const float* base = A.p + (i0 + ir) * A.rs + p0 * A.cs;
+    if (A.rs == 1) {
+      // Transposed A: a column of the panel is contiguous.
+      for (idx p = 0; p < kc; p++) {
+        const float* src = base + p * A.cs;
+        float* d = dst + p * mr;
+        idx i = 0;
+        for (; i < rows; i++) d[i] = src[i];
+        for (; i < mr; i++) d[i] = 0.0f;
+      }
+    } else if (A.cs == 1 && rows == mr) {
+      // Row-major A: read mr rows side by side in blocks of 8 columns to keep the writes sequential.
+      idx p = 0;
+      for (; p + 8 <= kc; p += 8) {
+        float* d = dst + p * mr;
+        for (int i = 0; i < mr; i++) {
+          const float* src = base + i * A.rs + p;
+          for (int q = 0; q < 8; q++) d[q * mr + i] = src[q];
+        }
+      }
+      for (; p < kc; p++)
+        for (int i = 0; i < mr; i++) dst[p * mr + i] = base[i * A.rs + p];
+    } else {
+      for (idx p = 0; p < kc; p++) {
+        float* d = dst + p * mr;
+        idx i = 0;
+        for (; i < rows; i++) d[i] = base[i * A.rs + p * A.cs];
+        for (; i < mr; i++) d[i] = 0.0f;
+      }
+    }
+  }
+}
+
+// Packs rows [p0, p0 + kc) x cols [j0, j0 + nc) of B into micro-panels of nr columns: panel j holds
+// kc rows of nr floats (columns past nc are zero).
+void pack_b(const MatRef& B, idx p0, idx j0, idx kc, idx nc, int nr, float* out) {
+  for (idx jr = 0; jr < nc; jr += nr) {
+    idx cols = min_(nr, nc - jr);
+    float* dst = out + jr * kc;
+    const float* base = B.p + p0 * B.rs + (j0 + jr) * B.cs;
+    if (B.cs == 1) {
+      for (idx p = 0; p < kc; p++) {
+        const float* src = base + p * B.rs;
+        float* d = dst + p * nr;
+        if (cols == nr) {
+          std::memcpy(d, src, sizeof(float) * nr);
+        } else {
+          idx j = 0;
+          for (; j < cols; j++) d[j] = src[j];
+          for (; j < nr; j++) d[j] = 0.0f;
+        }
+      }
+    } else if (B.rs == 1 && cols == nr) {
+      // Transposed B: each column is contiguous; go 8 rows at a time to keep the writes sequential.
+      idx p = 0;
+      for (; p + 8 <= kc; p += 8) {
+        float* d = dst + p * nr;
+        for (int j = 0; j < nr; j++) {
+          const float* src = base + j * B.cs + p;
+          for (int q = 0; q < 8; q++) d[q * nr + j] = src[q];
+        }
+      }
+      for (; p < kc; p++)
+        for (int j = 0; j < nr; j++) dst[p * nr + j] = base[j * B.cs + p];
+    } else {
+      for (idx p = 0; p < kc; p++) {
+        float* d = dst + p * nr;
+        idx j = 0;
+        for (; j < cols; j++) d[j] = base[p * B.rs + j * B.cs];
+        for (; j < nr; j++) d[j] = 0.0f;
+      }
+    }
+  }
+}
+
+void fill_zero(idx M, idx N, float* C, idx ldc) {
+  for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Serial driver
+
+void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate) fill_zero(M, N, C, ldc);
+    return;
+  }
+  const UKernel& uk = ukernel();
+  const int mr = uk.mr, nr = uk.nr;
+  const idx KC = uk.kc;
+  const idx MC = min_(uk.mc, ((M + mr - 1) / mr) * mr);
+  const idx NC = min_(uk.nc, ((N + nr - 1) / nr) * nr);
+  const idx kcmax = min_(KC, K);
+  float* bufA = scratch(0, MC * kcmax);
+  float* bufB = scratch(1, NC * kcmax);
+  alignas(64) float tile[16 * 64];
+  for (idx jc = 0; jc < N; jc += NC) {
+    idx nc = min_(NC, N - jc);
+    for (idx pc = 0; pc < K; pc += KC) {
+      idx kc = min_(KC, K - pc);
+      int acc = accumulate || pc > 0;
+      pack_b(B, pc, jc, kc, nc, nr, bufB);
+      for (idx ic = 0; ic < M; ic += MC) {
+        idx mc = min_(MC, M - ic);
+        pack_a(A, ic, pc, mc, kc, mr, bufA);
+        for (idx jr = 0; jr < nc; jr += nr) {
+          idx cols = min_(nr, nc - jr);
+          const float* bp = bufB + jr * kc;
+          for (idx ir = 0; ir < mc; ir += mr) {
+            idx rows = min_(mr, mc - ir);
+            float* c = C + (ic + ir) * ldc + jc + jr;
+            const float* ap = bufA + ir * kc;
+            if (rows == mr && cols == nr) {
+              uk.fn(kc, ap, bp, c, ldc, acc);
+            } else {
+              uk.fn(kc, ap, bp, tile, nr, 0);
+              for (idx i = 0; i < rows; i++)
+                for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * nr + j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel driver
+
+namespace {
+
+// Chooses a tm x tn grid of C blocks for nt threads: the least per-thread work, counting the
+// micro-kernel's padding and the packing each thread repeats.
+void choose_grid(idx M, idx N, idx K, int nt, const UKernel& uk, int* tm_out, int* tn_out) {
+  double best = -1;
+  for (int tm = 1; tm <= nt; tm++) {
+    if (nt % tm) continue;
+    int tn = nt / tm;
+    idx rows = ((M + tm - 1) / tm + uk.mr - 1) / uk.mr * uk.mr;
+    idx cols = ((N + tn - 1) / tn + uk.nr - 1) / uk.nr * uk.nr;
+    if ((tm > 1 && rows * (tm - 1) >= M) || (tn > 1 && cols * (tn - 1) >= N)) continue;  // idle threads
+    double compute = static_cast<double>(rows) * cols * K;
+    double packing = 16.0 * K * (cols + rows * ((cols + uk.nc - 1) / uk.nc));
+    double cost = compute + packing;
+    if (best < 0 || cost < best) {
+      best = cost;
+      *tm_out = tm;
+      *tn_out = tn;
+    }
+  }
+  if (best < 0) {
+    *tm_out = 1;
+    *tn_out = 1;
+  }
+}
+
+int threads_for(double flops) {
+  int nt = num_threads();
+  // Below ~64^3 a wake-up costs more than it saves; above, give each thread at least ~0.5 MFLOP.
+  if (flops < 5e5) return 1;
+  int byWork = static_cast<int>(flops / 2.5e5);
+  return byWork < nt ? (byWork < 1 ? 1 : byWork) : nt;
+}
+
+}  // namespace
+
+void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
+  int nt = threads_for(2.0 * M * N * K);
+  if (nt <= 1) {
+    gemm_serial(M, N, K, A, B, C, ldc, accumulate);
+    return;
+  }
+  const UKernel& uk = ukernel();
+  int tm = 1, tn = 1;
+  choose_grid(M, N, K, nt, uk, &tm, &tn);
+  nt = tm * tn;
+  parallel(nt, [&](int tid, int n) {
+    // n < nt only when the pool ran the job inline: then this call covers the whole product.
+    if (n != nt) {
+      gemm_serial(M, N, K, A, B, C, ldc, accumulate);
+      return;
+    }
+    int bi = tid / tn, bj = tid % tn;
+    idx i0, i1, j0, j1;
+    split_range(M, bi, tm, uk.mr, &i0, &i1);
+    split_range(N, bj, tn, uk.nr, &j0, &j1);
+    if (i1 <= i0 || j1 <= j0) return;
+    MatRef a{A.p + i0 * A.rs, A.rs, A.cs};
+    MatRef b{B.p + j0 * B.cs, B.rs, B.cs};
+    gemm_serial(i1 - i0, j1 - j0, K, a, b, C + i0 * ldc + j0, ldc, accumulate);
+  });
+}
+
+}  // namespace dt

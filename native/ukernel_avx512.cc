@@ -1,0 +1,53 @@
+// AVX-512F micro-kernel, 12 x 32 (24 zmm accumulators). Compiled with -mavx512f; only called after a
+// run-time CPU check. Like ukernel_avx2.cc, it uses no standard-library templates.
+#include "common.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+namespace dt {
+namespace {
+
+#define DT_ROW(r)                                             \
+  {                                                           \
+    __m512 ar = _mm512_set1_ps(a[r]);                         \
+    c##r##0 = _mm512_fmadd_ps(ar, b0, c##r##0);               \
+    c##r##1 = _mm512_fmadd_ps(ar, b1, c##r##1);               \
+  }
+
+#define DT_STORE(r)                                                            \
+  if (acc) {                                                                   \
+    c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(c + (r) * ldc));          \
+    c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(c + (r) * ldc + 16));     \
+  }                                                                            \
+  _mm512_storeu_ps(c + (r) * ldc, c##r##0);                                    \
+  _mm512_storeu_ps(c + (r) * ldc + 16, c##r##1);
+
+#define DT_ZERO(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
+
+void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int acc) {
+  DT_ZERO(0) DT_ZERO(1) DT_ZERO(2) DT_ZERO(3) DT_ZERO(4) DT_ZERO(5)
+  DT_ZERO(6) DT_ZERO(7) DT_ZERO(8) DT_ZERO(9) DT_ZERO(10) DT_ZERO(11)
+  for (int r = 0; r < 12; r++) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
+  for (idx p = 0; p < kc; p++) {
+    _mm_prefetch(reinterpret_cast<const char*>(b + 512), _MM_HINT_T0);
+    __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    DT_ROW(0) DT_ROW(1) DT_ROW(2) DT_ROW(3) DT_ROW(4) DT_ROW(5)
+    DT_ROW(6) DT_ROW(7) DT_ROW(8) DT_ROW(9) DT_ROW(10) DT_ROW(11)
+    a += 12;
+    b += 32;
+  }
+  DT_STORE(0) DT_STORE(1) DT_STORE(2) DT_STORE(3) DT_STORE(4) DT_STORE(5)
+  DT_STORE(6) DT_STORE(7) DT_STORE(8) DT_STORE(9) DT_STORE(10) DT_STORE(11)
+}
+
+#undef DT_ROW
+#undef DT_STORE
+#undef DT_ZERO
+
+}  // namespace
+
+extern const UKernel ukernel_avx512 = {"avx512", 12, 32, 480, 384, 3072, kernel_12x32};
+
+}  // namespace dt
+#endif

@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The functions the compiled addon (native/*.cc, built to build/Release/deepts.node) exports. */
+export interface Addon {
+  info(): { isa: string; isas: string[]; threads: number };
+  /** Selects an instruction set the CPU supports (for tests); false when it does not. */
+  setIsa(name: string): boolean;
+  setNumThreads(n: number): number;
+  matmul(
+    a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number,
+    transposeA: boolean, transposeB: boolean, aIndex: Int32Array | null, bIndex: Int32Array | null,
+  ): void;
+  [kernel: string]: unknown;
+}
+
+/** Where the addon is looked for: DEEPTS_NATIVE_PATH, else build/Release under the package root. */
+export function addonPath(): string | null {
+  const override = process.env.DEEPTS_NATIVE_PATH;
+  if (override) return override;
+  // The package root is the first ancestor with a package.json (src/ in development, dist/src/ once built).
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "package.json"))) {
+      const p = join(dir, "build", "Release", "deepts.node");
+      return existsSync(p) ? p : null;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+/** Loads the addon, or returns the reason it could not be loaded. */
+export function loadAddon(): { addon: Addon } | { error: string } {
+  const path = addonPath();
+  if (path === null) return { error: "addon not built (run `npm run build:native`)" };
+  try {
+    const require = createRequire(import.meta.url);
+    return { addon: require(path) as Addon };
+  } catch (e) {
+    return { error: `cannot load ${path}: ${(e as Error).message.split("\n")[0]}` };
+  }
+}

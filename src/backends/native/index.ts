@@ -1,0 +1,29 @@
+import type { Backend, Kernels } from "../backend.js";
+import { jsKernels } from "../js/index.js";
+import { type Addon, loadAddon } from "./addon.js";
+import { matmulKernel } from "./matmul.js";
+
+/**
+ * The native backend: the js kernels with float32 hot paths replaced by C++ kernels from the addon.
+ * Each override delegates other dtypes and unsupported parameters to the js kernel of the same name.
+ */
+export function createNativeBackend(addon: Addon): Backend {
+  const kernels: Kernels = {
+    ...jsKernels,
+    matmul: matmulKernel(addon),
+  };
+  return { name: "native", kernels };
+}
+
+let loaded: { addon: Addon } | { error: string } | undefined;
+
+/** The addon, loaded once; null (and the reason in `nativeError()`) when it is not available. */
+export function nativeAddon(): Addon | null {
+  loaded ??= loadAddon();
+  return "addon" in loaded ? loaded.addon : null;
+}
+
+export function nativeError(): string | null {
+  loaded ??= loadAddon();
+  return "error" in loaded ? loaded.error : null;
+}
