@@ -40,6 +40,8 @@ export function unbroadcast(g: Tensor, shape: Shape): Tensor {
 
 /** Runs a broadcasting binary kernel after promotion and a shape check that names the op. */
 export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
+  // Check before promotion: bool + 1.5 would otherwise be promoted to float and slip through.
+  for (const v of [a, b]) if (v instanceof Tensor) assertNumeric(op, v);
   const [x, y] = operands(op, a, b);
   assertNumeric(op, x, y);
   if (!shapesEqual(x.shape, y.shape)) broadcastShapes(op, x.shape, y.shape);
