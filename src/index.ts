@@ -36,3 +36,4 @@ export * from "./ops/nn.js";
 
 export * from "./data/index.js";
 export * from "./optimizers/index.js";
+export * from "./initializers/index.js";
