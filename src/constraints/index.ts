@@ -1,0 +1,2 @@
+// Weight constraints (Keras 3's keras.constraints).
+export * from "./constraints.js";

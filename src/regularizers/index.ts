@@ -1,0 +1,2 @@
+// Weight regularizers (Keras 3's keras.regularizers).
+export * from "./regularizers.js";
