@@ -37,3 +37,5 @@ export * from "./ops/nn.js";
 export * from "./data/index.js";
 export * from "./optimizers/index.js";
 export * from "./initializers/index.js";
+export * from "./regularizers/index.js";
+export * from "./constraints/index.js";
