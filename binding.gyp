@@ -30,6 +30,7 @@
         "native/ukernel_generic.cc",
         "native/simd_generic.cc",
         "native/matmul.cc",
+        "native/conv.cc",
       ],
     },
   ],

@@ -83,6 +83,85 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   return args.undefined();
 }
 
+// Reads the Int32Array geometry [n, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cout] at argument i
+// and checks the three buffers: input (x or dy), filter-like and output against it.
+bool read_geom(Args& args, size_t i, ConvGeom* g, idx* cout) {
+  idx len = 0;
+  const std::int32_t* v = args.i32(i, &len);
+  if (args.failed) return false;
+  if (len != 15) {
+    args.range_error("geometry must have 15 entries");
+    return false;
+  }
+  *g = ConvGeom{nullptr, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
+  *cout = v[14];
+  for (int k = 0; k < 15; k++)
+    if (v[k] < 0 || (k >= 8 && k < 12 && v[k] < 1)) {
+      args.range_error("invalid geometry");
+      return false;
+    }
+  return true;
+}
+
+bool check_len(Args& args, idx got, idx want, const char* what) {
+  if (got == want) return true;
+  char msg[120];
+  snprintf(msg, sizeof msg, "%s has %lld elements, expected %lld", what, static_cast<long long>(got),
+           static_cast<long long>(want));
+  args.range_error(msg);
+  return false;
+}
+
+// conv2d(x, w, out, geom)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2d");
+  idx lx = 0, lw = 0, lo = 0, cout = 0;
+  const float* x = args.f32(0, &lx);
+  const float* w = args.f32(1, &lw);
+  float* out = args.f32(2, &lo);
+  ConvGeom g;
+  if (args.failed || !read_geom(args, 3, &g, &cout)) return nullptr;
+  g.x = x;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.cols() * cout, "filter") ||
+      !check_len(args, lo, g.rows() * cout, "output"))
+    return nullptr;
+  conv2d(g, w, cout, out);
+  return args.undefined();
+}
+
+// conv2dBackpropInput(dy, w, dx, geom)
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dBackpropInput");
+  idx ly = 0, lw = 0, lx = 0, cout = 0;
+  const float* dy = args.f32(0, &ly);
+  const float* w = args.f32(1, &lw);
+  float* dx = args.f32(2, &lx);
+  ConvGeom g;
+  if (args.failed || !read_geom(args, 3, &g, &cout)) return nullptr;
+  if (!check_len(args, ly, g.rows() * cout, "dy") || !check_len(args, lw, g.cols() * cout, "filter") ||
+      !check_len(args, lx, g.n * g.h * g.w * g.c, "dx"))
+    return nullptr;
+  conv2d_backprop_input(g, dy, w, cout, dx);
+  return args.undefined();
+}
+
+// conv2dBackpropFilter(x, dy, dw, geom)
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dBackpropFilter");
+  idx lx = 0, ly = 0, lw = 0, cout = 0;
+  const float* x = args.f32(0, &lx);
+  const float* dy = args.f32(1, &ly);
+  float* dw = args.f32(2, &lw);
+  ConvGeom g;
+  if (args.failed || !read_geom(args, 3, &g, &cout)) return nullptr;
+  g.x = x;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, ly, g.rows() * cout, "dy") ||
+      !check_len(args, lw, g.cols() * cout, "dw"))
+    return nullptr;
+  conv2d_backprop_filter(g, dy, cout, dw);
+  return args.undefined();
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   struct Fn {
     const char* name;
@@ -92,6 +171,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setIsa", SetIsa},
       {"setNumThreads", SetNumThreads},
       {"matmul", Matmul},
+      {"conv2d", Conv2d},
+      {"conv2dBackpropInput", Conv2dBackpropInput},
+      {"conv2dBackpropFilter", Conv2dBackpropFilter},
   };
   for (const Fn& f : fns) {
     napi_value v;

@@ -43,10 +43,34 @@ extern const UKernel ukernel_avx2;
 extern const UKernel ukernel_avx512;
 #endif
 
+// Convolution geometry over an NHWC input x [n, h, w, c] and a [kh, kw, c, *] filter. Its im2col
+// matrix has one row per output pixel (n * oh * ow) and one column per tap and channel (kh * kw * c).
+struct ConvGeom {
+  const float* x;
+  idx n, h, w, c;
+  idx kh, kw;
+  idx oh, ow;
+  idx sh, sw, dh, dw;
+  idx pt, pl;  // top and left padding (may be negative: cropping)
+  idx rows() const { return n * oh * ow; }
+  idx cols() const { return kh * kw * c; }
+};
+
+// Writes im2col(row r, columns [p0, p0 + len)) to dst[0], dst[stride], ... (zeros where padded).
+void im2col_row(const ConvGeom& g, idx r, idx p0, idx len, float* dst, idx stride);
+
+// The left GEMM operand: a strided matrix, or the im2col matrix of a convolution (never stored).
+struct ASrc {
+  MatRef m;
+  const ConvGeom* conv;
+};
+
 // C[M x N] (row stride ldc) = (accumulate ? C : 0) + op(A) * op(B), multi-threaded.
 void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
 // Same on the calling thread only (for callers that parallelize over independent problems).
 void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
+// General form: A may be an implicit im2col matrix; `threads` false runs on the calling thread.
+void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads);
 
 // Thread pool: runs fn(tid, nt) for tid in [0, nt) with the caller as tid 0. Nested or concurrent
 // calls run on the calling thread alone (nt = 1).

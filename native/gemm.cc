@@ -87,7 +87,7 @@ inline idx min_(idx a, idx b) { return a < b ? a : b; }
 
 // Packs rows [i0, i0 + mc) x cols [p0, p0 + kc) of A into micro-panels of mr rows: panel r holds
 // kc groups of mr floats (rows past mc are zero).
-void pack_a(const MatRef& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+void pack_a_strided(const MatRef& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
   for (idx ir = 0; ir < mc; ir += mr) {
     idx rows = min_(mr, mc - ir);
     float* dst = out + ir * kc;
@@ -166,6 +166,22 @@ void pack_b(const MatRef& B, idx p0, idx j0, idx kc, idx nc, int nr, float* out)
   }
 }
 
+void pack_a(const ASrc& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+  if (!A.conv) {
+    pack_a_strided(A.m, i0, p0, mc, kc, mr, out);
+    return;
+  }
+  // Implicit im2col: each output pixel's taps are gathered straight into the panel.
+  for (idx ir = 0; ir < mc; ir += mr) {
+    idx rows = min_(mr, mc - ir);
+    float* dst = out + ir * kc;
+    idx i = 0;
+    for (; i < rows; i++) im2col_row(*A.conv, i0 + ir + i, p0, kc, dst + i, mr);
+    for (; i < mr; i++)
+      for (idx p = 0; p < kc; p++) dst[p * mr + i] = 0.0f;
+  }
+}
+
 void fill_zero(idx M, idx N, float* C, idx ldc) {
   for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
 }
@@ -175,10 +191,15 @@ void fill_zero(idx M, idx N, float* C, idx ldc) {
 // ---------------------------------------------------------------------------------------------
 // Serial driver
 
-void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
+namespace {
+
+// Computes rows [i0, i1) x columns [j0, j1) of C (global indices) on the calling thread.
+void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatRef& B, float* C, idx ldc,
+                bool accumulate) {
+  const idx M = i1 - i0, N = j1 - j0;
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
-    if (!accumulate) fill_zero(M, N, C, ldc);
+    if (!accumulate) fill_zero(M, N, C + i0 * ldc + j0, ldc);
     return;
   }
   const UKernel& uk = ukernel();
@@ -190,14 +211,14 @@ void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, boo
   float* bufA = scratch(0, MC * kcmax);
   float* bufB = scratch(1, NC * kcmax);
   alignas(64) float tile[16 * 64];
-  for (idx jc = 0; jc < N; jc += NC) {
-    idx nc = min_(NC, N - jc);
+  for (idx jc = j0; jc < j1; jc += NC) {
+    idx nc = min_(NC, j1 - jc);
     for (idx pc = 0; pc < K; pc += KC) {
       idx kc = min_(KC, K - pc);
       int acc = accumulate || pc > 0;
       pack_b(B, pc, jc, kc, nc, nr, bufB);
-      for (idx ic = 0; ic < M; ic += MC) {
-        idx mc = min_(MC, M - ic);
+      for (idx ic = i0; ic < i1; ic += MC) {
+        idx mc = min_(MC, i1 - ic);
         pack_a(A, ic, pc, mc, kc, mr, bufA);
         for (idx jr = 0; jr < nc; jr += nr) {
           idx cols = min_(nr, nc - jr);
@@ -219,6 +240,8 @@ void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, boo
     }
   }
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Parallel driver
@@ -260,10 +283,10 @@ int threads_for(double flops) {
 
 }  // namespace
 
-void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
-  int nt = threads_for(2.0 * M * N * K);
+void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads) {
+  int nt = threads ? threads_for(2.0 * M * N * K) : 1;
   if (nt <= 1) {
-    gemm_serial(M, N, K, A, B, C, ldc, accumulate);
+    gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate);
     return;
   }
   const UKernel& uk = ukernel();
@@ -273,18 +296,22 @@ void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accum
   parallel(nt, [&](int tid, int n) {
     // n < nt only when the pool ran the job inline: then this call covers the whole product.
     if (n != nt) {
-      gemm_serial(M, N, K, A, B, C, ldc, accumulate);
+      gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate);
       return;
     }
-    int bi = tid / tn, bj = tid % tn;
     idx i0, i1, j0, j1;
-    split_range(M, bi, tm, uk.mr, &i0, &i1);
-    split_range(N, bj, tn, uk.nr, &j0, &j1);
-    if (i1 <= i0 || j1 <= j0) return;
-    MatRef a{A.p + i0 * A.rs, A.rs, A.cs};
-    MatRef b{B.p + j0 * B.cs, B.rs, B.cs};
-    gemm_serial(i1 - i0, j1 - j0, K, a, b, C + i0 * ldc + j0, ldc, accumulate);
+    split_range(M, tid / tn, tm, uk.mr, &i0, &i1);
+    split_range(N, tid % tn, tn, uk.nr, &j0, &j1);
+    gemm_block(i0, i1, j0, j1, K, A, B, C, ldc, accumulate);
   });
+}
+
+void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
+  gemm_ex(M, N, K, ASrc{A, nullptr}, B, C, ldc, accumulate, true);
+}
+
+void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
+  gemm_ex(M, N, K, ASrc{A, nullptr}, B, C, ldc, accumulate, false);
 }
 
 }  // namespace dt

@@ -1,6 +1,7 @@
 import type { Backend, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { type Addon, loadAddon } from "./addon.js";
+import { convKernels } from "./conv.js";
 import { matmulKernel } from "./matmul.js";
 
 /**
@@ -11,6 +12,7 @@ export function createNativeBackend(addon: Addon): Backend {
   const kernels: Kernels = {
     ...jsKernels,
     matmul: matmulKernel(addon),
+    ...convKernels(addon),
   };
   return { name: "native", kernels };
 }

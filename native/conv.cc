@@ -1,0 +1,136 @@
+// conv2d forward and both backprops (NHWC input, HWIO filter) on top of the GEMM:
+//  - forward: implicit im2col (taps gathered while packing the GEMM's A panels), 1x1/stride 1 as a GEMM;
+//  - backprop input: stride 1 is a forward conv of dy with the flipped, transposed filter; other strides
+//    compute columns with a GEMM and scatter them back (col2im);
+//  - backprop filter: im2col in row chunks, dW accumulated over chunks by the GEMM.
+#include <cstring>
+#include <vector>
+
+#include "kernels.h"
+
+namespace dt {
+
+void im2col_row(const ConvGeom& g, idx r, idx p0, idx len, float* dst, idx stride) {
+  const idx pix = g.oh * g.ow;
+  const idx b = r / pix, rem = r - b * pix;
+  const idx oy = rem / g.ow, ox = rem - oy * g.ow;
+  const idx iy0 = oy * g.sh - g.pt, ix0 = ox * g.sw - g.pl;
+  const idx kwc = g.kw * g.c;
+  idx ky = p0 / kwc, t = p0 - ky * kwc;
+  idx kx = t / g.c, ci = t - kx * g.c;
+  const float* xb = g.x + b * g.h * g.w * g.c;
+  while (len > 0) {
+    idx run = g.c - ci < len ? g.c - ci : len;
+    idx iy = iy0 + ky * g.dh, ix = ix0 + kx * g.dw;
+    if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
+      const float* src = xb + (iy * g.w + ix) * g.c + ci;
+      if (stride == 1) std::memcpy(dst, src, sizeof(float) * run);
+      else
+        for (idx q = 0; q < run; q++) dst[q * stride] = src[q];
+    } else {
+      for (idx q = 0; q < run; q++) dst[q * stride] = 0.0f;
+    }
+    dst += run * stride;
+    len -= run;
+    ci = 0;
+    if (++kx == g.kw) {
+      kx = 0;
+      ky++;
+    }
+  }
+}
+
+namespace {
+
+bool is_pointwise(const ConvGeom& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.oh == g.h && g.ow == g.w;
+}
+
+// Rows of im2col per chunk: about 4 MB of columns, at least 64 rows.
+idx chunk_rows(const ConvGeom& g) {
+  idx r = (idx{1} << 20) / (g.cols() > 0 ? g.cols() : 1);
+  return r < 64 ? 64 : r;
+}
+
+}  // namespace
+
+void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) {
+  if (is_pointwise(g)) {
+    gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
+    return;
+  }
+  gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+}
+
+void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx) {
+  const idx cin = g.c, K = g.cols();
+  if (is_pointwise(g)) {
+    gemm(g.rows(), cin, cout, MatRef{dy, cout, 1}, MatRef{w, 1, cout}, dx, cin, false);
+    return;
+  }
+  if (g.sh == 1 && g.sw == 1) {
+    // dx[iy, ix, ci] = sum dy[iy - pt' + ky' dh, ...] * w'[ky', kx', co, ci] with the filter flipped
+    // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt.
+    std::vector<float> wf(static_cast<size_t>(K * cout));
+    for (idx ky = 0; ky < g.kh; ky++)
+      for (idx kx = 0; kx < g.kw; kx++) {
+        const float* src = w + ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * cin * cout;
+        float* dst = wf.data() + (ky * g.kw + kx) * cout * cin;
+        for (idx ci = 0; ci < cin; ci++)
+          for (idx co = 0; co < cout; co++) dst[co * cin + ci] = src[ci * cout + co];
+      }
+    ConvGeom t{dy, g.n, g.oh, g.ow, cout, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
+               (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
+    gemm_ex(t.rows(), cin, t.cols(), ASrc{MatRef{nullptr, 0, 0}, &t}, MatRef{wf.data(), cin, 1}, dx, cin, false, true);
+    return;
+  }
+  // Strided: columns = dy * W^T chunk by chunk, then scattered back onto dx.
+  std::memset(dx, 0, sizeof(float) * g.n * g.h * g.w * cin);
+  const idx rows = g.rows(), R = chunk_rows(g);
+  std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
+  for (idx r0 = 0; r0 < rows; r0 += R) {
+    idx nr = R < rows - r0 ? R : rows - r0;
+    gemm(nr, K, cout, MatRef{dy + r0 * cout, cout, 1}, MatRef{w, 1, cout}, cols.data(), K, false);
+    for (idx r = 0; r < nr; r++) {
+      idx gr = r0 + r, pix = g.oh * g.ow;
+      idx b = gr / pix, rem = gr - b * pix, oy = rem / g.ow, ox = rem - oy * g.ow;
+      const float* src = cols.data() + r * K;
+      float* xb = dx + b * g.h * g.w * cin;
+      for (idx ky = 0; ky < g.kh; ky++) {
+        idx iy = oy * g.sh - g.pt + ky * g.dh;
+        if (iy < 0 || iy >= g.h) continue;
+        for (idx kx = 0; kx < g.kw; kx++) {
+          idx ix = ox * g.sw - g.pl + kx * g.dw;
+          if (ix < 0 || ix >= g.w) continue;
+          float* d = xb + (iy * g.w + ix) * cin;
+          const float* s = src + (ky * g.kw + kx) * cin;
+          for (idx ci = 0; ci < cin; ci++) d[ci] += s[ci];
+        }
+      }
+    }
+  }
+}
+
+void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float* dw) {
+  const idx cin = g.c, K = g.cols(), rows = g.rows();
+  if (is_pointwise(g)) {
+    gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
+    return;
+  }
+  const idx R = chunk_rows(g);
+  std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
+  if (rows == 0) std::memset(dw, 0, sizeof(float) * K * cout);
+  for (idx r0 = 0; r0 < rows; r0 += R) {
+    idx nr = R < rows - r0 ? R : rows - r0;
+    float* cp = cols.data();
+    parallel(num_threads(), [&](int tid, int nt) {
+      idx a, b;
+      split_range(nr, tid, nt, 1, &a, &b);
+      for (idx r = a; r < b; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
+    });
+    // dW[K x cout] (+)= cols^T * dy_chunk
+    gemm(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, dw, cout, r0 > 0);
+  }
+}
+
+}  // namespace dt

@@ -1,0 +1,54 @@
+import type { Conv2dParams, Kernels } from "../backend.js";
+import { jsKernels } from "../js/index.js";
+import type { Shape } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import type { Addon } from "./addon.js";
+
+export interface ConvAddon {
+  conv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
+}
+
+function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
+  return Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+}
+
+/** [n, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cout]: the addon's convolution geometry. */
+function geometry(xShape: Shape, wShape: Shape, oh: number, ow: number, p: Conv2dParams): Int32Array {
+  const [n, h, w, c] = xShape;
+  const [kh, kw, , cout] = wShape;
+  return Int32Array.from([n, h, w, c, kh, kw, oh, ow, ...p.strides, ...p.dilations, p.pads[0], p.pads[2], cout]);
+}
+
+const f32 = (t: Tensor) => t.values as Float32Array;
+
+/** conv2d and its two backprops on the addon's GEMM; other dtypes go to the js kernels. */
+export function convKernels(addon: Addon): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter"> {
+  const a = addon as unknown as ConvAddon;
+  return {
+    conv2d(x, w, p) {
+      if (x.dtype !== "float32" || w.dtype !== "float32") return jsKernels.conv2d(x, w, p);
+      const [n, h, wd] = x.shape;
+      const [kh, kw, , cout] = w.shape;
+      const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
+      const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
+      if (oh <= 0 || ow <= 0) return jsKernels.conv2d(x, w, p);
+      const out = new Float32Array(n * oh * ow * cout);
+      a.conv2d(f32(x), f32(w), out, geometry(x.shape, w.shape, oh, ow, p));
+      return new Tensor(out, [n, oh, ow, cout], "float32");
+    },
+    conv2dBackpropInput(dy, w, xShape, p) {
+      if (dy.dtype !== "float32" || w.dtype !== "float32") return jsKernels.conv2dBackpropInput(dy, w, xShape, p);
+      const dx = new Float32Array(xShape[0] * xShape[1] * xShape[2] * xShape[3]);
+      a.conv2dBackpropInput(f32(dy), f32(w), dx, geometry(xShape, w.shape, dy.shape[1], dy.shape[2], p));
+      return new Tensor(dx, xShape, "float32");
+    },
+    conv2dBackpropFilter(x, dy, wShape, p) {
+      if (x.dtype !== "float32" || dy.dtype !== "float32") return jsKernels.conv2dBackpropFilter(x, dy, wShape, p);
+      const dw = new Float32Array(wShape[0] * wShape[1] * wShape[2] * wShape[3]);
+      a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
+      return new Tensor(dw, wShape, "float32");
+    },
+  };
+}

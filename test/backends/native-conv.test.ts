@@ -1,0 +1,70 @@
+import { describe, it } from "node:test";
+import { Generator, randomUniform, type Tensor } from "../../src/index.js";
+import type { Conv2dParams } from "../../src/backends/backend.js";
+import { jsKernels } from "../../src/backends/js/index.js";
+import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
+import { assertClose } from "../helpers/assert.js";
+
+const addon = nativeAddon();
+const skip = addon ? false : `native addon not built: ${nativeError()}`;
+const gen = new Generator(11);
+const rand = (shape: number[]): Tensor => randomUniform(shape, { minval: -1, maxval: 1, seed: gen });
+
+interface Case {
+  x: number[];
+  w: number[];
+  strides: [number, number];
+  dilations: [number, number];
+  pads: [number, number, number, number];
+}
+
+// Odd sizes, every stride/dilation/padding family, pointwise, asymmetric and over-sized pads.
+const cases: Case[] = [
+  { x: [2, 7, 9, 3], w: [3, 3, 3, 5], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [1, 8, 8, 4], w: [3, 3, 4, 6], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [2, 9, 11, 5], w: [3, 2, 5, 7], strides: [2, 3], dilations: [1, 1], pads: [1, 0, 0, 1] },
+  { x: [1, 13, 12, 3], w: [3, 3, 3, 4], strides: [1, 1], dilations: [2, 3], pads: [2, 2, 3, 3] },
+  { x: [2, 10, 10, 6], w: [5, 5, 6, 3], strides: [2, 2], dilations: [1, 1], pads: [2, 2, 2, 2] },
+  { x: [3, 6, 5, 17], w: [1, 1, 17, 9], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [1, 9, 9, 8], w: [1, 1, 8, 5], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [1, 5, 6, 2], w: [2, 2, 2, 3], strides: [1, 1], dilations: [1, 1], pads: [3, 2, 0, 4] },
+  { x: [1, 12, 11, 3], w: [4, 3, 3, 2], strides: [3, 2], dilations: [2, 1], pads: [1, 2, 1, 0] },
+  { x: [2, 16, 16, 40], w: [3, 3, 40, 33], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  // More im2col rows than one chunk holds (about 2^20 floats of columns), strided and not.
+  { x: [1, 40, 40, 120], w: [3, 3, 120, 4], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [1, 45, 45, 300], w: [3, 3, 300, 3], strides: [2, 2], dilations: [1, 1], pads: [1, 1, 1, 1] },
+];
+
+function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
+  return Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+}
+
+describe("native conv2d against the js kernels", { skip }, () => {
+  const native = addon ? createNativeBackend(addon).kernels : jsKernels;
+  const isas = addon ? addon.info().isas : [];
+
+  for (const c of cases) {
+    const p: Conv2dParams = { strides: c.strides, dilations: c.dilations, pads: c.pads };
+    const label = `x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} s${c.strides} d${c.dilations} p${c.pads}`;
+    it(`forward, backprop input and backprop filter: ${label}`, () => {
+      const x = rand(c.x);
+      const w = rand(c.w);
+      const oh = outSize(c.x[1], c.w[0], c.strides[0], c.dilations[0], c.pads[0], c.pads[1]);
+      const ow = outSize(c.x[2], c.w[1], c.strides[1], c.dilations[1], c.pads[2], c.pads[3]);
+      const dy = rand([c.x[0], oh, ow, c.w[3]]);
+      const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(c.w[0] * c.w[1] * Math.max(c.w[2], c.w[3]) * c.x[0] * oh * ow) };
+      const want = [jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBackpropFilter(x, dy, w.shape, p)];
+      const { isa } = addon!.info();
+      try {
+        for (const name of isas) {
+          addon!.setIsa(name);
+          assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${name} forward` });
+          assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${name} backprop input` });
+          assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[2], { ...tol, msg: `${name} backprop filter` });
+        }
+      } finally {
+        addon!.setIsa(isa);
+      }
+    });
+  }
+});
