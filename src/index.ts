@@ -39,3 +39,6 @@ export * from "./optimizers/index.js";
 export * from "./initializers/index.js";
 export * from "./regularizers/index.js";
 export * from "./constraints/index.js";
+export * from "./losses/index.js";
+export * from "./layers/index.js";
+export * from "./models/index.js";
