@@ -19,6 +19,8 @@ function inferShape(data: NestedArray): number[] {
 function flatten(data: NestedArray, shape: number[], dim: number, out: number[], path: string): void {
   if (dim === shape.length) {
     if (Array.isArray(data)) throw new RangeError(`tensor: ragged nested array at ${path}: expected a scalar, got an array`);
+    if (typeof data !== "number" && typeof data !== "boolean")
+      throw new TypeError(`tensor: expected numbers or booleans, got ${typeof data} at ${path}`);
     out.push(typeof data === "boolean" ? (data ? 1 : 0) : data);
     return;
   }
