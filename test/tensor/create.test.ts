@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  arange, eye, full, fullLike, linspace, ones, onesLike, scalar, tensor, toTensor, Variable, zeros, zerosLike,
+  type Tensor, arange, eye, full, fullLike, linspace, ones, onesLike, scalar, tensor, toTensor, Variable, zeros, zerosLike,
 } from "../../src/index.js";
 
-const vals = (t: { data(): ArrayLike<number> }) => [...(t.data() as Iterable<number>)];
+const vals = (t: Tensor) => [...t.data()];
 
 describe("tensor creation", () => {
   it("infers shape and dtype from nested arrays", () => {
