@@ -106,6 +106,8 @@ forEachBackend("reductions", () => {
     assert.deepEqual(all(e, 0).array(), [true, true, true]);
     assert.deepEqual(any(e, 0).array(), [false, false, false]);
     assert.deepEqual(sum(e, 1).shape, [0]);
+    assert.deepEqual([...max(zeros([2, 0], "int32"), 1).data()], [-2147483648, -2147483648]); // as tf.reduce_max
+    assert.deepEqual([...min(zeros([0], "int32")).data()], [2147483647]);
   });
 
   it("norms on known values", () => {

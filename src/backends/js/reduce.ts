@@ -57,6 +57,8 @@ export function reduce(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor
   }
   const dtype = x.dtype === "bool" ? "int32" : x.dtype;
   const out = allocStorage(dtype, outSize);
+  // Empty int32 max/min give the type's limits (as TF does), not the float identities.
+  if (dtype === "int32" && x.size === 0 && (op === "max" || op === "min")) acc.fill(op === "max" ? -2147483648 : 2147483647);
   out.set(acc);
   return new Tensor(out, outShape, dtype);
 }
