@@ -64,7 +64,10 @@ export function columnWidths(columns: readonly TableColumn[], lineLength: number
   return widths;
 }
 
-/** Word wrap as rich's divide_line: words keep their trailing spaces; a word longer than the line is folded. */
+/**
+ * Word wrap as rich's divide_line with overflow "ellipsis" (the default of a table column): words keep
+ * their trailing spaces; a word longer than the line gets a line of its own, cut to width with "…".
+ */
 export function wrapText(text: string, width: number): string[] {
   const out: string[] = [];
   for (const para of text.split("\n")) {
@@ -72,21 +75,14 @@ export function wrapText(text: string, width: number): string[] {
     let offset = 0;
     const re = /\s*\S+\s*/y;
     let m: RegExpExecArray | null;
-    let pos = 0;
-    while ((re.lastIndex = pos), (m = re.exec(para)) !== null) {
-      let start = m.index;
+    while ((m = re.exec(para)) !== null) {
+      const start = m.index;
       const word = m[0];
-      pos = start + word.length;
       const wordLength = word.trimEnd().length;
       if (width - offset >= wordLength) offset += word.length;
       else if (wordLength > width) {
-        const chunks: string[] = [];
-        for (let i = 0; i < word.length; i += width) chunks.push(word.slice(i, i + width));
-        chunks.forEach((chunk, k) => {
-          if (start) breaks.push(start);
-          if (k === chunks.length - 1) offset = chunk.length;
-          else start += chunk.length;
-        });
+        if (start) breaks.push(start);
+        offset = word.length;
       } else if (offset && start) {
         breaks.push(start);
         offset = word.length;
@@ -94,7 +90,8 @@ export function wrapText(text: string, width: number): string[] {
     }
     let prev = 0;
     for (const b of [...breaks, para.length]) {
-      out.push(para.slice(prev, b).trimEnd());
+      const line = para.slice(prev, b).trimEnd();
+      out.push(line.length > width ? line.slice(0, Math.max(0, width - 1)) + "…" : line);
       prev = b;
     }
   }
