@@ -44,8 +44,8 @@ export class InputLayer extends Layer {
     return { batchShape: [...this.batchShape], dtype: this.dtype, name: this.name };
   }
 
-  static override fromConfig<T extends Layer>(this: new (args: InputArgs) => T, config: LayerConfig): T {
-    return new this(config as InputArgs);
+  static override fromConfig<T extends Layer>(this: new (args: never) => T, config: LayerConfig): T {
+    return new this(config as never);
   }
 }
 registerLayer(InputLayer);

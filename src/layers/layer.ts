@@ -183,8 +183,8 @@ export class Layer {
   }
 
   /** A new layer from `getConfig()` output. */
-  static fromConfig<T extends Layer>(this: new (args: LayerArgs) => T, config: LayerConfig): T {
-    return new this(config as LayerArgs);
+  static fromConfig<T extends Layer>(this: new (args: never) => T, config: LayerConfig): T {
+    return new this(config as never);
   }
 
   // ---- calling -------------------------------------------------------------------------------------
