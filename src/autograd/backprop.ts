@@ -45,7 +45,7 @@ export function backprop(tape: Tape, targets: Tensor[], seeds: Tensor[], sourceI
         return g ?? zerosLike(y);
       });
       if (!any) continue;
-      const dxs = r.backward(dys);
+      const dxs = r.backward(dys, r.inputs.map((x) => isFloat(x.dtype) && reachable.has(x.id)));
       r.inputs.forEach((x, k) => {
         const g = dxs[k];
         if (g && isFloat(x.dtype) && reachable.has(x.id)) accumulate(x, g, r.name);

@@ -5,9 +5,10 @@ import { setVariableReadHook } from "../tensor/create.js";
 /**
  * The gradient rule of one op application: given the gradients of its outputs (one per output),
  * the gradients of its inputs (null where an input gets none). Written with ops, so it is
- * itself recorded by any outer tape and gradients of gradients work.
+ * itself recorded by any outer tape and gradients of gradients work. `needs[k]` is false when
+ * input k's gradient would be discarded, so an expensive rule (a conv's input gradient) may skip it.
  */
-export type BackwardFn = (dys: Tensor[]) => (Tensor | null)[];
+export type BackwardFn = (dys: Tensor[], needs: readonly boolean[]) => (Tensor | null)[];
 
 export interface TapeRecord {
   readonly name: string;
