@@ -43,3 +43,21 @@ export function getLoss(
     );
   return new cls(s.config as never);
 }
+
+/**
+ * The loss `compile` makes of an identifier, as Keras does: "crossentropy" / "ce" becomes binary,
+ * sparse categorical or categorical crossentropy by the shapes of yTrue and yPred (yPred's last
+ * axis 1: binary; yTrue of lower rank, or a last axis of 1 against several classes: sparse).
+ */
+export function resolveLoss(
+  id: Parameters<typeof getLoss>[0],
+  yTrueShape: readonly number[],
+  yPredShape: readonly number[],
+): Loss {
+  if (typeof id !== "string" || !["crossentropy", "ce"].includes(id.toLowerCase())) return getLoss(id);
+  const tLast = yTrueShape[yTrueShape.length - 1];
+  const pLast = yPredShape[yPredShape.length - 1];
+  if (pLast === 1) return new BinaryCrossentropy({ name: id });
+  if (yTrueShape.length < yPredShape.length || (tLast === 1 && pLast > 1)) return new SparseCategoricalCrossentropy({ name: id });
+  return new CategoricalCrossentropy({ name: id });
+}

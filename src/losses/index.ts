@@ -3,4 +3,4 @@ export * from "./functions.js";
 export * from "./losses.js";
 export { type Reduction, reduceWeightedValues, squeezeOrExpandToSameRank } from "./reduction.js";
 export { rememberLogits, logitsOf } from "./logits.js";
-export { getLoss, serializeLoss } from "./get.js";
+export { getLoss, resolveLoss, serializeLoss } from "./get.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   BinaryCrossentropy, CategoricalCrossentropy, Huber, type Loss, MeanSquaredError, SparseCategoricalCrossentropy, type Tensor,
-  binaryCrossentropy, cast, getLoss, grads, meanSquaredError, rememberLogits, serializeLoss, sigmoid, softmax, sum, tensor,
+  binaryCrossentropy, cast, getLoss, grads, resolveLoss, meanSquaredError, rememberLogits, serializeLoss, sigmoid, softmax, sum, tensor,
   tripletLoss, valueAndGrad,
 } from "../../src/index.js";
 import { camelConfig } from "../../src/optimizers/config.js";
@@ -86,6 +86,13 @@ describe("loss API", () => {
     assert.deepEqual(r.getConfig(), l.getConfig());
     assert.deepEqual(camelConfig({ from_logits: true }), { fromLogits: true });
     assert.equal((getLoss({ class_name: "Huber", config: { delta: 2 } }) as Huber).delta, 2);
+  });
+
+  it("resolves 'crossentropy' from shapes as Keras' compile does", () => {
+    assert.ok(resolveLoss("crossentropy", [4, 1], [4, 1]) instanceof BinaryCrossentropy);
+    assert.ok(resolveLoss("ce", [4], [4, 3]) instanceof SparseCategoricalCrossentropy);
+    assert.ok(resolveLoss("crossentropy", [4, 3], [4, 3]) instanceof CategoricalCrossentropy);
+    assert.ok(resolveLoss("mse", [4, 1], [4, 1]) instanceof MeanSquaredError);
   });
 
   it("wraps a plain per-sample function", () => {
