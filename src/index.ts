@@ -40,5 +40,6 @@ export * from "./initializers/index.js";
 export * from "./regularizers/index.js";
 export * from "./constraints/index.js";
 export * from "./losses/index.js";
+export * from "./metrics/index.js";
 export * from "./layers/index.js";
 export * from "./models/index.js";
