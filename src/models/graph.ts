@@ -90,6 +90,10 @@ export function mapGraph(inputs: readonly SymbolicTensor[], outputs: readonly Sy
   const done: string[] = [];
   for (const d of depths)
     for (const node of nodesByDepth.get(d)!) {
+      if (node.isInput && !node.outputs.some((t) => inputSet.has(t)))
+        throw new Error(
+          `${where}: graph disconnected: the outputs depend on Input "${node.layer.name}", which is not among the model inputs; add it to inputs`,
+        );
       for (const x of node.inputs)
         if (!computable.has(x))
           throw new Error(
