@@ -18,7 +18,7 @@
       "target_name": "deepts_avx512",
       "type": "static_library",
       "sources": ["native/ukernel_avx512.cc", "native/simd_avx512.cc"],
-      "conditions": [["target_arch=='x64'", {"cflags": ["-mavx512f", "-mavx512vl", "-mavx512dq", "-mavx512bw", "-mavx2", "-mfma"]}]],
+      "conditions": [["target_arch=='x64'", {"cflags": ["-mavx512f", "-mavx512vl", "-mavx512dq", "-mavx512bw", "-mavx2", "-mfma", "-mprefer-vector-width=512"]}]],
     },
     {
       "target_name": "deepts",
@@ -31,6 +31,8 @@
         "native/simd_generic.cc",
         "native/matmul.cc",
         "native/conv.cc",
+        "native/loops.cc",
+        "native/addon_loops.cc",
       ],
     },
   ],

@@ -2,8 +2,7 @@
 // allocated by the JavaScript side (no copies), and runs synchronously.
 #include <cstring>
 
-#include "kernels.h"
-#include "napi_util.h"
+#include "addon_common.h"
 
 namespace dt {
 namespace {
@@ -83,35 +82,6 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   return args.undefined();
 }
 
-// Reads the Int32Array geometry [n, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, cout] at argument i
-// and checks the three buffers: input (x or dy), filter-like and output against it.
-bool read_geom(Args& args, size_t i, ConvGeom* g, idx* cout) {
-  idx len = 0;
-  const std::int32_t* v = args.i32(i, &len);
-  if (args.failed) return false;
-  if (len != 15) {
-    args.range_error("geometry must have 15 entries");
-    return false;
-  }
-  *g = ConvGeom{nullptr, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13]};
-  *cout = v[14];
-  for (int k = 0; k < 15; k++)
-    if (v[k] < 0 || (k >= 8 && k < 12 && v[k] < 1)) {
-      args.range_error("invalid geometry");
-      return false;
-    }
-  return true;
-}
-
-bool check_len(Args& args, idx got, idx want, const char* what) {
-  if (got == want) return true;
-  char msg[120];
-  snprintf(msg, sizeof msg, "%s has %lld elements, expected %lld", what, static_cast<long long>(got),
-           static_cast<long long>(want));
-  args.range_error(msg);
-  return false;
-}
-
 // conv2d(x, w, out, geom)
 napi_value Conv2d(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2d");
@@ -180,6 +150,7 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
     napi_set_named_property(env, exports, f.name, v);
   }
+  register_loop_kernels(env, exports);
   return exports;
 }
 

@@ -20,3 +20,25 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
 void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float* dw);
 
 }  // namespace dt
+
+namespace dt {
+
+struct DwArgs;
+struct PoolArgs;
+
+void depthwise_conv2d(const DwArgs& a);
+void depthwise_conv2d_backprop_input(const DwArgs& a);
+void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw);
+void max_pool2d(const PoolArgs& a);
+void avg_pool2d(const PoolArgs& a);
+void max_pool2d_backprop(const PoolArgs& a);
+void avg_pool2d_backprop(const PoolArgs& a);
+void unary(int op, const float* x, float* y, idx n);
+// y = a op b over an output of `shape` (rank <= 8); sa/sb: element strides of a and b (0 broadcasts),
+// each operand's innermost stride 0 or 1.
+void binary(int op, const float* a, const float* b, float* y, int rank, const idx* shape, const idx* sa, const idx* sb);
+// x [outer, len, inner] -> y [outer, inner], reduced over len.
+void reduce(int op, const float* x, float* y, idx outer, idx len, idx inner);
+void transpose(const float* x, float* y, int rank, const idx* shape, const int* perm);
+
+}  // namespace dt

@@ -2,7 +2,9 @@ import type { Backend, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { type Addon, loadAddon } from "./addon.js";
 import { convKernels } from "./conv.js";
+import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
+import { poolKernels } from "./pool.js";
 
 /**
  * The native backend: the js kernels with float32 hot paths replaced by C++ kernels from the addon.
@@ -13,6 +15,8 @@ export function createNativeBackend(addon: Addon): Backend {
     ...jsKernels,
     matmul: matmulKernel(addon),
     ...convKernels(addon),
+    ...poolKernels(addon),
+    ...elementwiseKernels(addon),
   };
   return { name: "native", kernels };
 }

@@ -1,0 +1,131 @@
+import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from "../backend.js";
+import { jsKernels } from "../js/index.js";
+import { broadcastShapes, broadcastStrides, shapesEqual } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import type { Addon } from "./addon.js";
+
+interface ElementwiseAddon {
+  unary(op: number, x: Float32Array, y: Float32Array): void;
+  binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array, shape: Int32Array, sa: Int32Array, sb: Int32Array): void;
+  reduce(op: number, x: Float32Array, y: Float32Array, outer: number, len: number, inner: number): void;
+  transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
+}
+
+// Op codes: the order of the enums in native/simd.h.
+const UNARY: Partial<Record<UnaryOp, number>> = {
+  neg: 0, abs: 1, square: 2, sqrt: 3, rsqrt: 4, reciprocal: 5, exp: 6, log: 7, tanh: 8, sigmoid: 9, relu: 10, relu6: 11, softplus: 12,
+};
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
+
+const f32 = (t: Tensor) => t.values as Float32Array;
+
+/**
+ * Merges adjacent output dimensions along which both operands stay contiguous (or both broadcast),
+ * and drops size-1 dimensions: [shape, stridesA, stridesB] of the smallest equivalent loop nest.
+ */
+export function collapseBroadcast(shape: readonly number[], sa: readonly number[], sb: readonly number[]): [number[], number[], number[]] {
+  const s: number[] = [];
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const k = s.length - 1;
+    if (k >= 0 && a[k] === sa[d] * shape[d] && b[k] === sb[d] * shape[d]) {
+      s[k] *= shape[d];
+      a[k] = sa[d];
+      b[k] = sb[d];
+    } else {
+      s.push(shape[d]);
+      a.push(sa[d]);
+      b.push(sb[d]);
+    }
+  }
+  return [s, a, b];
+}
+
+/** Elementwise, reduction and transpose kernels for float32; everything else goes to js. */
+export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "reduce" | "transpose"> {
+  const a = addon as unknown as ElementwiseAddon;
+  const js = jsKernels;
+  return {
+    unary(op, x) {
+      const code = UNARY[op];
+      if (code === undefined || x.dtype !== "float32") return js.unary(op, x);
+      const y = new Float32Array(x.size);
+      a.unary(code, f32(x), y);
+      return new Tensor(y, x.shape, "float32");
+    },
+
+    binary(op, x, z) {
+      const code = BINARY[op];
+      if (code === undefined || x.dtype !== "float32" || z.dtype !== "float32") return js.binary(op, x, z);
+      const shape = shapesEqual(x.shape, z.shape) ? x.shape : broadcastShapes(op, x.shape, z.shape);
+      const [s, sa, sb] = collapseBroadcast(shape, broadcastStrides(x.shape, shape), broadcastStrides(z.shape, shape));
+      if (s.length > 8) return js.binary(op, x, z);
+      let n = 1;
+      for (const d of shape) n *= d;
+      const y = new Float32Array(n);
+      a.binary(code, f32(x), f32(z), y, Int32Array.from(s), Int32Array.from(sa), Int32Array.from(sb));
+      return new Tensor(y, shape, "float32");
+    },
+
+    reduce(op, x, axes) {
+      const code = REDUCE[op];
+      if (code === undefined || x.dtype !== "float32" || x.size === 0) return js.reduce(op, x, axes);
+      const outShape = x.shape.filter((_, i) => !axes.includes(i));
+      // Groups of adjacent dimensions with the same role (kept or reduced); size-1 dimensions vanish.
+      let dims: { size: number; reduced: boolean }[] = [];
+      x.shape.forEach((size, i) => {
+        if (size === 1) return;
+        const reduced = axes.includes(i);
+        const last = dims[dims.length - 1];
+        if (last && last.reduced === reduced) last.size *= size;
+        else dims.push({ size, reduced });
+      });
+      let cur = f32(x);
+      // Reduce the last reduced group until none is left (usually one pass).
+      for (;;) {
+        const g = dims.map((d) => d.reduced).lastIndexOf(true);
+        if (g < 0) break;
+        let outer = 1;
+        let inner = 1;
+        for (let i = 0; i < g; i++) outer *= dims[i].size;
+        for (let i = g + 1; i < dims.length; i++) inner *= dims[i].size;
+        const next = new Float32Array(outer * inner);
+        a.reduce(code, cur, next, outer, dims[g].size, inner);
+        cur = next;
+        const rest = [...dims.slice(0, g), ...dims.slice(g + 1)];
+        dims = [];
+        for (const d of rest) {
+          const last = dims[dims.length - 1];
+          if (last && last.reduced === d.reduced) last.size *= d.size;
+          else dims.push({ ...d });
+        }
+      }
+      // Nothing reduced (all reduced axes had size 1, or none given): a copy.
+      if (cur === x.values) cur = f32(x).slice();
+      return new Tensor(cur, outShape, "float32");
+    },
+
+    transpose(x, perm) {
+      if (x.dtype !== "float32" || x.rank > 8) return js.transpose(x, perm);
+      // Drop size-1 axes, then merge input axes that stay adjacent and in order.
+      const keep = perm.filter((p) => x.shape[p] !== 1);
+      const groups: number[][] = [];
+      for (const p of keep) {
+        const last = groups[groups.length - 1];
+        if (last && last[last.length - 1] + 1 === p) last.push(p);
+        else groups.push([p]);
+      }
+      // Input order of the groups gives the collapsed input shape; output order gives the permutation.
+      const byInput = [...groups].sort((g, h) => g[0] - h[0]);
+      const shape = byInput.map((g) => g.reduce((acc, p) => acc * x.shape[p], 1));
+      const cperm = groups.map((g) => byInput.indexOf(g));
+      const outShape = perm.map((p) => x.shape[p]);
+      const y = new Float32Array(x.size);
+      if (x.size > 0) a.transpose(f32(x), y, Int32Array.from(shape), Int32Array.from(cperm));
+      return new Tensor(y, outShape, "float32");
+    },
+  };
+}
