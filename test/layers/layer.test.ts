@@ -37,7 +37,7 @@ describe("Layer base", () => {
   it("creates weights lazily with Keras names and paths", () => {
     const d = new Dense({ units: 3 });
     assert.equal(d.built, false);
-    assert.deepEqual(d.weights, []);
+    assert.equal(d.weights.length, 0);
     d.apply(zeros([2, 5]));
     assert.equal(d.built, true);
     assert.deepEqual(d.weights.map((w) => [w.name, w.path, [...w.shape]]), [["kernel", "dense/kernel", [5, 3]], ["bias", "dense/bias", [3]]]);
