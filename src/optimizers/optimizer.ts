@@ -2,6 +2,7 @@
 // per-variable update step, constraints, iteration count), with slot variables created per variable.
 import { Variable } from "../autograd/variable.js";
 import { noGrad } from "../autograd/tape.js";
+import { GradientTape } from "../autograd/gradient-tape.js";
 import { mul, div, maximum, minimum, sub, add } from "../ops/arithmetic.js";
 import { clip, sqrt, square } from "../ops/math.js";
 import { sum } from "../ops/reduce.js";
@@ -142,7 +143,8 @@ export abstract class Optimizer {
     for (const v of vars) {
       if (this.slotMap.has(v)) continue;
       const slots = new Map<string, Variable>();
-      const base = v.name.replace(/[/:]/g, "_");
+      // Keras names slots after the variable's path ("dense/kernel" -> "dense_kernel_momentum").
+      const base = ((v as unknown as { path?: string }).path ?? v.name).replace(/[/:]/g, "_");
       for (const group of this.slotGroups())
         for (const s of group)
           slots.set(s, new Variable(full(v.shape, this.slotInitialValue(s), v.dtype), { name: `${this.name}/${base}_${s}`, trainable: false }));
@@ -178,6 +180,22 @@ export abstract class Optimizer {
   applyGradients(pairs: Iterable<GradientPair>): number {
     const list = [...pairs];
     return this.apply(list.map((p) => p[0]), list.map((p) => p[1]));
+  }
+
+  /**
+   * Computes `loss()` under a GradientTape and applies its gradients to `vars` (null gradients, of
+   * variables the loss does not use, are skipped). Returns the loss.
+   *
+   * @example
+   * const w = new Variable(tensor([3]));
+   * const opt = new SGD({ learningRate: 0.1 });
+   * for (let i = 0; i < 100; i++) opt.minimize(() => sum(square(w)), [w]);
+   */
+  minimize(loss: () => Tensor, vars: readonly Variable[]): Tensor {
+    const tape = new GradientTape();
+    const value = tape.run(loss);
+    this.apply(tape.gradient(value, [...vars], { unconnectedGradients: "none" }), vars);
+    return value;
   }
 
   /** Applies one step from parallel lists of gradients and variables. Returns `iterations`. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  Adam, AdamW, ExponentialDecay, Nadam, Optimizer, SGD, Variable, getOptimizer, serializeOptimizer, tensor, zip,
+  Adam, AdamW, ExponentialDecay, Nadam, Optimizer, SGD, Variable, getOptimizer, serializeOptimizer, square, sum, tensor, zip,
 } from "../../src/index.js";
 import { assertClose } from "../helpers/assert.js";
 import { forEachBackend } from "../helpers/backends.js";
@@ -96,6 +96,18 @@ describe("optimizer API", () => {
       tensor(Array.from(t.values, (x) => Math.max(x, 0)));
     o.applyGradients(zip([tensor([1, 1])], [w]));
     assertClose(w.value, [0, 0]);
+  });
+
+  it("minimizes a loss function", () => {
+    const w = new Variable(tensor([3, -2]));
+    const unused = new Variable(tensor([1]));
+    const opt = new Adam({ learningRate: 0.1 });
+    let loss = opt.minimize(() => sum(square(w)), [w, unused]);
+    assert.equal(loss.item(), 13);
+    for (let i = 0; i < 300; i++) loss = opt.minimize(() => sum(square(w)), [w, unused]);
+    assert.ok(loss.item() < 1e-3, `loss ${loss.item()}`);
+    assertClose(unused.value, [1]);
+    assert.equal(opt.iterations, 301);
   });
 
   it("keeps float64 variables in float64", () => {
