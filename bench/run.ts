@@ -4,10 +4,11 @@
 //   --engines a,b        engines to run (default all; see bench/harness/engines.ts)
 //   --threads N          threads for every engine that can use several (default 2)
 //   --reps N --warmup N --cap SECONDS   runs per engine, warm-up runs, time cap per engine and case
+//   --timeout SECONDS    an engine that takes longer to set up and warm up (or for one run) is stopped (default 120)
 //   --no-install         do not npm install the peers
 // Writes bench/results/<date>.md and .json and prints the Markdown.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ENGINES, engineInfo } from "./harness/engines.js";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     reps: { type: "string" },
     warmup: { type: "string" },
     cap: { type: "string" },
+    timeout: { type: "string", default: "120" },
     "no-install": { type: "boolean", default: false },
   },
 });
@@ -36,6 +38,7 @@ const threads = positive("threads", values.threads!);
 const reps = positive("reps", values.reps ?? (quick ? "3" : "10"));
 const warmup = positive("warmup", values.warmup ?? (quick ? "1" : "2"));
 const capSeconds = positive("cap", values.cap ?? (quick ? "5" : "20"));
+const timeoutSeconds = positive("timeout", values.timeout!);
 const engines = (values.engines ? values.engines.split(",").map((s) => s.trim()) : ENGINES.map((e) => e.name)).map(
   (e) => engineInfo(e).name,
 ) as EngineName[];
@@ -50,13 +53,15 @@ function positive(flag: string, v: string): number {
 if (!values["no-install"] && engines.some((e) => engineInfo(e).peer)) ensurePeers(log);
 
 const results: CaseResult[] = [];
+const loads: number[] = [];
 for (const name of workloadNames()) {
   const w = await loadWorkload(name);
   for (const c of w.cases) {
     if (quick && !c.quick) continue;
     if (only.length > 0 && !only.some((s) => `${w.name}: ${c.name}`.includes(s))) continue;
-    log(`${w.name}: ${c.name}`);
-    results.push(await runCase(w, c, { engines, threads, reps, warmup, capSeconds, log }));
+    loads.push(loadavg()[0]);
+    log(`${w.name}: ${c.name} (load ${loads.at(-1)!.toFixed(1)})`);
+    results.push(await runCase(w, c, { engines, threads, reps, warmup, capSeconds, timeoutSeconds, log }));
   }
 }
 
@@ -68,6 +73,8 @@ const info: RunInfo = {
   reps,
   warmup,
   capSeconds,
+  timeoutSeconds,
+  load: { min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 },
   node: process.version,
 };
 const md = markdownReport(info, results);

@@ -10,6 +10,9 @@ export interface RunInfo {
   reps: number;
   warmup: number;
   capSeconds: number;
+  timeoutSeconds: number;
+  /** 1-minute load average seen before each case: other processes on the machine add noise. */
+  load: { min: number; max: number };
   node: string;
 }
 
@@ -40,6 +43,8 @@ function summaryCell(r: EngineResult | undefined, base: EngineResult | null): st
 function shortReason(s: string): string {
   if (s.startsWith("n/a")) return "n/a";
   if (s.startsWith("error")) return "error";
+  const t = /^timeout \(no answer in (\d+) s\)/.exec(s);
+  if (t) return `> ${t[1]} s`;
   return s || "–";
 }
 
@@ -79,8 +84,9 @@ export function markdownReport(info: RunInfo, cases: readonly CaseResult[]): str
     `# deepts benchmark, ${info.date}`,
     "",
     `Machine: ${info.machine}. Node ${info.node}. Threads per engine: ${info.threads} (engines that can only use one say so).`,
+    `Load average (1 min) before the cases: ${info.load.min.toFixed(1)} to ${info.load.max.toFixed(1)}.`,
     `Median and min of up to ${info.reps} timed runs after ${info.warmup} warm-up run(s), engines interleaved run by run;`,
-    `an engine stops after ${info.capSeconds} s of runs on a case. Ratios divide by deepts native (deepts js when native is absent):`,
+    `an engine stops after ${info.capSeconds} s of runs on a case, or is stopped if it takes over ${info.timeoutSeconds} s to set up or run. Ratios divide by deepts native (deepts js when native is absent):`,
     `above 1× is slower than deepts. Peak RSS is the engine's own process.`,
     "",
     "### Summary: median ms (× deepts)",

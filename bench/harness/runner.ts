@@ -21,6 +21,8 @@ export interface RunOptions {
   warmup: number;
   /** An engine gets no more runs on a case once its timed runs add up to this. */
   capSeconds: number;
+  /** Seconds an engine may take to set up and warm up, or to answer one run, before it is stopped. */
+  timeoutSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -76,8 +78,8 @@ export async function runCase(w: Workload, c: BenchCase, opts: RunOptions): Prom
   const workload = w.name;
   const log = opts.log ?? (() => {});
   const capMs = opts.capSeconds * 1000;
-  const setupTimeout = Math.max(180_000, capMs * 6);
-  const repTimeout = Math.max(120_000, capMs * 4);
+  const setupTimeout = (opts.timeoutSeconds ?? 120) * 1000;
+  const repTimeout = setupTimeout;
   const live: { r: EngineResult; p: EngineProcess; spent: number }[] = [];
   const results: EngineResult[] = [];
 
@@ -100,7 +102,7 @@ export async function runCase(w: Workload, c: BenchCase, opts: RunOptions): Prom
     r.warmupMs = m.warmupMs;
     if (m.version) r.version = m.version;
     if (m.threads !== undefined) r.threads = m.threads;
-    if (m.warmupMs >= capMs) {
+    if (m.warmupMs >= 3 * capMs) {
       // Too slow to repeat: its one (warm-up) run is the figure, and says so.
       r.times.push(m.warmupMs);
       r.note = "1 run, the warm-up (time cap)";

@@ -2,10 +2,12 @@
 
 Usage: python scripts/bench/export_onnx.py KIND 'SPEC_JSON' OUT.onnx
 KIND: matmul (inputs a [m,k], b [k,n]) | conv2d (input x NCHW; weights fixed; spec as in
-bench/workloads/conv2d.ts). Uses torch's TorchScript exporter, which needs no `onnx` package once its
+bench/workloads/conv2d.ts) | resnet50 | mobilenetv2 (the PyTorch twins in bench/py/torch_models.py, random
+weights, eval mode; input x [batch, 3, size, size]). Uses torch's TorchScript exporter, which needs no `onnx` package once its
 optional custom-function pass (a no-op without custom ops) is skipped.
 """
 import json
+import os
 import sys
 import warnings
 
@@ -52,8 +54,15 @@ def main():
         model = conv_module(spec)
         args = (torch.randn(spec["n"], spec["c"], spec["h"], spec["w"]),)
         names = ["x"]
+    elif kind in ("resnet50", "mobilenetv2"):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "py"))
+        from torch_models import MODELS
+
+        model = MODELS[kind](spec["classes"]).eval()
+        args = (torch.randn(spec["batch"], 3, spec["size"], spec["size"]),)
+        names = ["x"]
     else:
-        raise SystemExit(f"export_onnx.py: unknown kind {kind!r}; expected matmul or conv2d")
+        raise SystemExit(f"export_onnx.py: unknown kind {kind!r}; expected matmul, conv2d, resnet50 or mobilenetv2")
     with torch.no_grad():
         torch.onnx.export(model, args, out, dynamo=False, input_names=names, output_names=["y"], opset_version=17)
     print(out)
