@@ -30,7 +30,7 @@ forEachBackend("conv2d: TF fixtures", () => {
   });
   const d = loadFixtures("tf/depthwise_conv2d");
   it(`matches ${d.cases.length} TF depthwiseConv2d cases`, () => {
-    assert.ok(d.cases.length >= 6);
+    assert.ok(d.cases.length >= 8);
     for (const c of d.cases) checkCase(c, (t) => depthwiseConv2d(t.x, t.filter, optsOf(c.attrs)));
   });
   const tr = loadFixtures("tf/conv2d_transpose");
@@ -75,6 +75,7 @@ forEachBackend("conv2d: gradient checks", () => {
   it("depthwiseConv2d and its backprops", () => {
     const o: Conv2dOptions = { strides: 2, padding: "same" };
     checkGrad((x, w) => depthwiseConv2d(x, w, o), [rand([1, 5, 4, 2], 10), rand([3, 2, 2, 2], 11)], { name: "depthwise" });
+    checkGrad((x, w) => depthwiseConv2d(x, w, { padding: "same" }), [rand([1, 4, 3, 4], 22), rand([3, 3, 4, 1], 23)], { name: "depthwise blocked" });
     checkGrad((x, w) => depthwiseConv2d(x, w, { dilations: 2, dataFormat: "channelsFirst" }),
       [rand([1, 2, 5, 5], 12), rand([2, 2, 2, 1], 13)], { name: "depthwise dilated nchw" });
     const x = rand([1, 4, 5, 2], 14);
