@@ -33,3 +33,14 @@ export function checkInputSpec(label: string, spec: InputSpec, shape: SymShape, 
     if (d !== null && d !== size) fail(`${axisName(axis)} ${size}`);
   }
 }
+
+/** Checks every input shape against a layer's spec(s): one spec for all inputs, or one per input. */
+export function checkInputSpecs(label: string, spec: InputSpec | (InputSpec | null)[] | null, shapes: SymShape[]): void {
+  if (spec === null) return;
+  const specs = Array.isArray(spec) ? spec : [spec];
+  if (specs.length > 1 && specs.length !== shapes.length) throw new Error(`${label}: expected ${specs.length} inputs, got ${shapes.length}`);
+  shapes.forEach((s, i) => {
+    const one = specs.length === 1 ? specs[0] : specs[i];
+    if (one) checkInputSpec(label, one, s, shapes.length > 1 ? i : -1);
+  });
+}

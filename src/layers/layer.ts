@@ -1,64 +1,21 @@
 // The Layer base class: Keras' layer life cycle (construct, build, call, computeOutputShape, getConfig).
-import { noGrad } from "../autograd/tape.js";
-import { type TensorLike, toTensor, zeros } from "../tensor/create.js";
+import { type TensorLike, toTensor } from "../tensor/create.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
-import { Tensor } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { cast } from "../ops/cast.js";
 import { div } from "../ops/arithmetic.js";
 import { Node, type SymShape, SymbolicTensor, fmtSymShape } from "../models/symbolic.js";
 import { scopedPath, toSnakeCase, uniqueName, withNameScope } from "./naming.js";
 import { LayerWeight } from "./weight.js";
-import {
-  type ConstraintId, type InitializerId, type RegularizerId, resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject,
-} from "./serialize.js";
-import { type InputSpec, checkInputSpec } from "./input-spec.js";
+import { resolveConstraint, resolveInitializer, resolveRegularizer, serializeObject } from "./serialize.js";
+import { type InputSpec, checkInputSpecs } from "./input-spec.js";
+import { inferOutputShape } from "./infer-shape.js";
 import { WeightList } from "./weight-list.js";
+import { asInputList, nodeInputs, nodeOutputs, uniqueShape } from "./node-access.js";
 
 export type { InputSpec } from "./input-spec.js";
-
-/** Options every layer accepts (Keras' base `Layer` keywords, camelCase). */
-export interface LayerArgs {
-  /** Unique name; default: snake_case of the class with a session counter ("dense_1"). */
-  name?: string;
-  trainable?: boolean;
-  /** Dtype of weights and computations (float inputs are cast to it). Default "float32". */
-  dtype?: DType;
-  /** Shape of one sample, without the batch dimension: lets a Sequential build at once. */
-  inputShape?: readonly (number | null)[];
-  /** Fixed batch size, with `inputShape`. */
-  batchSize?: number;
-  /** Full input shape including the batch dimension (null for any). */
-  batchInputShape?: SymShape;
-  /** Penalty on the layer's outputs, added to `losses` on each call (divided by the batch size). */
-  activityRegularizer?: RegularizerId | null;
-}
-
-/** Options of `apply` and `call`. */
-export interface CallOptions {
-  /** Training mode (Dropout drops, BatchNormalization uses batch statistics). Default false. */
-  training?: boolean;
-}
-
-/** Options of `addWeight`. */
-export interface AddWeightOptions {
-  /** Default "glorot_uniform" for float weights, "zeros" otherwise. */
-  initializer?: InitializerId;
-  dtype?: DType;
-  trainable?: boolean;
-  regularizer?: RegularizerId | null;
-  constraint?: ConstraintId | null;
-}
-
-/** A layer's input or output shape(s): one shape, or one per tensor for multi-input layers. */
-export type ShapeArg = SymShape | SymShape[];
-
-/** A config object as `getConfig` returns it (camelCase Keras keys). */
-export type LayerConfig = Record<string, unknown>;
-
-/** True when `s` is a list of shapes rather than one shape. */
-export function isShapeList(s: ShapeArg): s is SymShape[] {
-  return s.length > 0 && Array.isArray(s[0]);
-}
+export { type LayerArgs, type CallOptions, type AddWeightOptions, type ShapeArg, type LayerConfig, isShapeList } from "./layer-types.js";
+import { type LayerArgs, type CallOptions, type AddWeightOptions, type ShapeArg, type LayerConfig, isShapeList } from "./layer-types.js";
 
 // Depth of layer calls and the `training` value given explicitly to an enclosing call (if any).
 let callDepth = 0;
@@ -149,23 +106,14 @@ export class Layer {
    * is unknown, to tell which output dimensions follow it); layers override it with the exact rule.
    */
   computeOutputShape(inputShape: ShapeArg): ShapeArg {
-    const list = isShapeList(inputShape) ? inputShape : [inputShape];
-    const run = (sub: number): number[][] => {
-      const saved = this.ownLosses;
-      try {
-        return noGrad(() => {
-          const xs = list.map((s) => zeros(s.map((d) => d ?? sub), this.dtype));
-          const out = this.call(isShapeList(inputShape) ? xs : xs[0], { training: false });
-          return (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
-        });
-      } finally {
-        this.ownLosses = saved;
-      }
-    };
-    const a = run(2);
-    const b = list.some((s) => s.includes(null)) ? run(3) : a;
-    const shapes = a.map((s, i) => s.map((d, j) => (d === b[i][j] ? d : null)));
-    return shapes.length === 1 && !isShapeList(inputShape) ? shapes[0] : shapes;
+    const isList = isShapeList(inputShape);
+    const saved = this.ownLosses;
+    try {
+      const shapes = inferOutputShape(isList ? inputShape : [inputShape], this.dtype, (xs) => this.call(isList ? xs : xs[0], { training: false }));
+      return shapes.length === 1 && !isList ? shapes[0] : shapes;
+    } finally {
+      this.ownLosses = saved;
+    }
   }
 
   /** The dtype of symbolic outputs. */
@@ -228,7 +176,7 @@ export class Layer {
     const training = explicit ?? false;
     if (this.autocast && isFloat(this.dtype)) xs = xs.map((x) => (isFloat(x.dtype) && x.dtype !== this.dtype ? cast(x, this.dtype) : x));
     this.maybeBuild(isList ? xs.map((x) => x.shape) : xs[0].shape);
-    this.checkInputs(xs.map((x) => x.shape));
+    checkInputSpecs(this.label, this.inputSpec, xs.map((x) => x.shape));
     const savedTraining = contextTraining;
     contextTraining = explicit;
     callDepth++;
@@ -251,7 +199,7 @@ export class Layer {
   private callSymbolic(xs: SymbolicTensor[], isList: boolean, opts: CallOptions): { outputs: SymbolicTensor[]; isList: boolean } {
     const shapes = xs.map((x) => x.shape);
     this.maybeBuild(isList ? shapes : shapes[0]);
-    this.checkInputs(shapes);
+    checkInputSpecs(this.label, this.inputSpec, shapes);
     const outShape = this.computeOutputShape(isList ? shapes : shapes[0]);
     const outList = isShapeList(outShape);
     const outShapes = outList ? outShape : [outShape];
@@ -267,17 +215,6 @@ export class Layer {
     withNameScope(this.name, this, () => this.build(inputShape));
     this.built = true;
     this.buildInputShape = inputShape;
-  }
-
-  private checkInputs(shapes: SymShape[]): void {
-    if (this.inputSpec === null) return;
-    const specs = Array.isArray(this.inputSpec) ? this.inputSpec : [this.inputSpec];
-    if (specs.length > 1 && specs.length !== shapes.length)
-      throw new Error(`${this.label}: expected ${specs.length} inputs, got ${shapes.length}`);
-    shapes.forEach((s, i) => {
-      const spec = specs.length === 1 ? specs[0] : specs[i];
-      if (spec) checkInputSpec(this.label, spec, s, shapes.length > 1 ? i : -1);
-    });
   }
 
   // ---- weights ---------------------------------------------------------------------------------------
@@ -406,65 +343,33 @@ export class Layer {
 
   /** Input(s) of the first call on symbolic tensors. */
   get input(): SymbolicTensor | SymbolicTensor[] {
-    return this.getInputAt(0);
+    return nodeInputs(this, 0);
   }
 
   /** Output(s) of the first call on symbolic tensors. */
   get output(): SymbolicTensor | SymbolicTensor[] {
-    return this.getOutputAt(0);
+    return nodeOutputs(this, 0);
   }
 
   getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
-    const n = this.nodeAt(nodeIndex, "input");
-    return n.inputIsList ? [...n.inputs] : n.inputs[0];
+    return nodeInputs(this, nodeIndex);
   }
 
   getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
-    const n = this.nodeAt(nodeIndex, "output");
-    return n.outputIsList ? [...n.outputs] : n.outputs[0];
+    return nodeOutputs(this, nodeIndex);
   }
 
   /** Input shape(s); an error when the layer was called on inputs of different shapes. */
   get inputShape(): SymShape | SymShape[] {
-    return this.uniqueShape("inputShape", (n) => (n.inputIsList ? n.inputs.map((t) => t.shape) : n.inputs[0].shape));
+    return uniqueShape(this, "inputShape");
   }
 
   /** Output shape(s); an error when the layer was called on inputs of different shapes. */
   get outputShape(): SymShape | SymShape[] {
-    return this.uniqueShape("outputShape", (n) => (n.outputIsList ? n.outputs.map((t) => t.shape) : n.outputs[0].shape));
-  }
-
-  private nodeAt(i: number, what: string): Node {
-    if (this.inboundNodes.length === 0)
-      throw new Error(`${this.label} has never been called on symbolic tensors, so it has no ${what}; call it on Input(...) first`);
-    if (i < 0 || i >= this.inboundNodes.length)
-      throw new RangeError(`${this.label}: asked for the ${what} of call ${i}, but it was called ${this.inboundNodes.length} time(s)`);
-    return this.inboundNodes[i];
-  }
-
-  private uniqueShape(what: string, f: (n: Node) => SymShape | SymShape[]): SymShape | SymShape[] {
-    const shapes = this.inboundNodes.map(f);
-    if (shapes.length === 0) {
-      if (what === "inputShape" && this.buildInputShape) return this.buildInputShape;
-      this.nodeAt(0, what);
-    }
-    const key = (s: SymShape | SymShape[]): string => JSON.stringify(s);
-    if (shapes.some((s) => key(s) !== key(shapes[0])))
-      throw new Error(
-        `${this.label} was called on inputs of different shapes (${shapes.map((s) => key(s)).join(" vs ")}), so its ${what} is ambiguous; use getInputAt(i) / getOutputAt(i)`,
-      );
-    return shapes[0];
+    return uniqueShape(this, "outputShape");
   }
 
   toString(): string {
     return `<${this.className} name=${this.name} built=${this.built}>`;
   }
-}
-
-/** The list form of `inputs` when it is a list of tensors / symbolic tensors / variables, else null. */
-function asInputList(inputs: AnyInput | readonly AnyInput[]): AnyInput[] | null {
-  if (!Array.isArray(inputs) || inputs.length === 0) return null;
-  const isItem = (x: unknown): boolean =>
-    x instanceof Tensor || x instanceof SymbolicTensor || (typeof x === "object" && x !== null && !Array.isArray(x) && "value" in x);
-  return inputs.every(isItem) ? [...inputs] : null;
 }
