@@ -9,8 +9,7 @@ import {
 } from "./conv-geometry.js";
 import { cast } from "./cast.js";
 import { assertNumeric } from "./operands.js";
-import { mean } from "./reduce.js";
-import { reshape } from "./reshape.js";
+import { max, mean } from "./reduce.js";
 
 export interface Pool2dOptions {
   /** Window size: a number or [height, width]. Default 2 (as Keras). */
@@ -70,14 +69,15 @@ export function globalAvgPool2d(x: TensorLike, opts: GlobalPool2dOptions = {}): 
   return mean(t, format === "channelsLast" ? [1, 2] : [2, 3], { keepDims: !!opts.keepDims });
 }
 
-/** Max over the spatial axes: [batch, channels] (or [batch, 1, 1, channels] with keepDims). */
+/**
+ * Max over the spatial axes: [batch, channels] (or [batch, 1, 1, channels] with keepDims). As in
+ * Keras (a reduce_max), tied maxima share the gradient equally.
+ */
 export function globalMaxPool2d(x: TensorLike, opts: GlobalPool2dOptions = {}): Tensor {
   const t = toTensor(x, "globalMaxPool2d");
   const format = dataFormatOf("globalMaxPool2d", opts.dataFormat);
   assertRank4("globalMaxPool2d", "input", t, format);
-  const [h, w] = format === "channelsLast" ? [t.shape[1], t.shape[2]] : [t.shape[2], t.shape[3]];
-  const m = maxPool2d(t, { poolSize: [h, w], dataFormat: format });
-  return opts.keepDims ? m : reshape(m, [t.shape[0], format === "channelsLast" ? t.shape[3] : t.shape[1]]);
+  return max(t, format === "channelsLast" ? [1, 2] : [2, 3], { keepDims: !!opts.keepDims });
 }
 
 // Recorded NHWC primitives. maxPool's gradient is linear in dy; its own gradient selects, for every

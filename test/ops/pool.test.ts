@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import {
-  GradientTape, type Tensor, avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d, mul, randomPermutation, randomUniform,
+  GradientTape, type Tensor, avgPool2d, grad, globalAvgPool2d, globalMaxPool2d, maxPool2d, mul, randomPermutation, randomUniform,
   sum, tensor,
 } from "../../src/index.js";
 import type { Pool2dOptions } from "../../src/ops/pool.js";
@@ -79,6 +79,11 @@ forEachBackend("pool: shapes and values", () => {
     let m = -Infinity;
     for (let i = 0; i < 3 * 4; i++) m = Math.max(m, x.values[i * 5]);
     assert.equal(globalMaxPool2d(x).values[0], m);
+  });
+  it("globalMaxPool2d shares the gradient among tied maxima (reduce_max, as Keras); maxPool2d gives it to the first", () => {
+    const x = tensor([1, 3, 3, 2], [1, 2, 2, 1]);
+    assertClose(grad((t) => sum(globalMaxPool2d(t)))(x), tensor([0, 0.5, 0.5, 0], [1, 2, 2, 1]));
+    assertClose(grad((t) => sum(maxPool2d(t)))(x), tensor([0, 1, 0, 0], [1, 2, 2, 1]));
   });
   it("names the op in its errors", () => {
     assert.throws(() => maxPool2d(randomUniform([4, 4, 3])), /maxPool2d: expected input rank 4/);
