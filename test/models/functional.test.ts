@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import {
-  Add, Concatenate, Dense, Dropout, Input, Model, Sequential, type Tensor, add, clearSession, concat, matmul, randomUniform, relu, zeros,
+  GradientTape, square, sum, Add, Concatenate, Dense, Dropout, Input, Model, Sequential, type Tensor, add, clearSession, concat, matmul, randomUniform, relu, zeros,
 } from "../../src/index.js";
 import { assertClose } from "../helpers/assert.js";
 
@@ -110,6 +110,19 @@ describe("functional Model", () => {
     assertClose(m.predict(v) as Tensor, v);
     const t = m.apply(v, { training: true });
     assert.ok(t.values.some((q) => q === 0), "dropout active with training: true");
+  });
+
+  it("differentiates through the graph to every trainable weight", () => {
+    const a = Input({ shape: [4] });
+    const shared = new Dense({ units: 4, activation: "tanh" });
+    const inner = new Sequential({ layers: [new Dense({ units: 3, inputShape: [4] })] });
+    const m = new Model({ inputs: a, outputs: inner.apply(shared.apply(shared.apply(a))) });
+    const x = rand([3, 4], 9);
+    const tape = new GradientTape();
+    const loss = tape.run(() => sum(square(m.apply(x, { training: true }))));
+    const grads = tape.gradient(loss, m.trainableWeights);
+    assert.equal(grads.length, 4);
+    for (const g of grads) assert.ok(g.values.some((v) => v !== 0), "every weight gets a gradient");
   });
 
   it("round-trips its config (shared and nested layers included)", () => {
