@@ -12,7 +12,7 @@ import { type TensorLike, toTensor } from "../tensor/create.js";
 import { isFloat } from "../tensor/dtype.js";
 import { fmtShape, normalizeAxis, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { logitsOf } from "./logits.js";
+import { logitsOf } from "../ops/logits-memo.js";
 import { squeezeOrExpandToSameRank } from "./reduction.js";
 import { EPSILON, lossOperands } from "./operands.js";
 

@@ -2,5 +2,5 @@
 export * from "./functions.js";
 export * from "./losses.js";
 export { type Reduction, reduceWeightedValues, squeezeOrExpandToSameRank } from "./reduction.js";
-export { rememberLogits, logitsOf } from "./logits.js";
+export { rememberLogits, logitsOf } from "../ops/logits-memo.js";
 export { getLoss, resolveLoss, serializeLoss } from "./get.js";

@@ -8,6 +8,7 @@ import { abs, erfc, exp, expm1, log, square } from "./math.js";
 import { sum } from "./reduce.js";
 import { reshape } from "./reshape.js";
 import { floatInput, numericInput, unaryOp } from "./unary.js";
+import { rememberLogits } from "./logits-memo.js";
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
@@ -59,7 +60,9 @@ export function gelu(x: TensorLike, opts: GeluOptions = {}): Tensor {
 
 /** 1 / (1 + e^-x), computed without overflow in either tail. */
 export function sigmoid(x: TensorLike): Tensor {
-  return unaryOp("sigmoid", "sigmoid", floatInput("sigmoid", x), (dy, _t, out) => mul(dy, mul(out, sub(1, out))));
+  const t = floatInput("sigmoid", x);
+  const out = unaryOp("sigmoid", "sigmoid", t, (dy, _t, o) => mul(dy, mul(o, sub(1, o))));
+  return rememberLogits(out, t, "sigmoid");
 }
 
 /** Hyperbolic tangent. */
@@ -117,9 +120,12 @@ function shiftByMax(op: string, t: Tensor, axis: number): [Tensor, number] {
 
 /** e^x / sum(e^x) along `axis` (default last), stable for large logits. */
 export function softmax(x: TensorLike, axis = -1): Tensor {
-  const [s, ax] = shiftByMax("softmax", floatInput("softmax", x), axis);
+  const t = floatInput("softmax", x);
+  const [s, ax] = shiftByMax("softmax", t, axis);
   const e = exp(s);
-  return div(e, sum(e, ax, { keepDims: true }));
+  const out = div(e, sum(e, ax, { keepDims: true }));
+  // Keras' crossentropy losses read the logits of a last-axis softmax output (stable, unclipped).
+  return ax === t.rank - 1 ? rememberLogits(out, t, "softmax") : out;
 }
 
 /** log(softmax(x)) along `axis` (default last), computed as x - max - log(sum(e^(x - max))). */
