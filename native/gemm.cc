@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "simd.h"
 
 namespace dt {
 
@@ -281,10 +282,33 @@ int threads_for(double flops) {
   return byWork < nt ? (byWork < 1 ? 1 : byWork) : nt;
 }
 
+// Products with very few rows or a single column skip packing: they are bound by reading B (or A).
+bool gemm_thin(idx M, idx N, idx K, const ASrc& A, const MatRef& B, float* C, idx ldc, bool accumulate, int nt) {
+  if (A.conv || M <= 0 || N <= 0 || K <= 0) return false;
+  if (M <= 3 && B.cs == 1) {
+    parallel(nt, [&](int tid, int n) {
+      idx j0, j1;
+      split_range(N, tid, n, 64, &j0, &j1);
+      if (j1 > j0) DT_SIMD_CALL(gemm_small_m, M, K, A.m.p, A.m.rs, A.m.cs, B.p, B.rs, C, ldc, j0, j1, accumulate);
+    });
+    return true;
+  }
+  if (N == 1 && A.m.cs == 1 && B.rs == 1) {
+    parallel(nt, [&](int tid, int n) {
+      idx i0, i1;
+      split_range(M, tid, n, 16, &i0, &i1);
+      if (i1 > i0) DT_SIMD_CALL(gemm_dot, K, A.m.p, A.m.rs, B.p, C, ldc, i0, i1, accumulate);
+    });
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads) {
   int nt = threads ? threads_for(2.0 * M * N * K) : 1;
+  if (gemm_thin(M, N, K, A, B, C, ldc, accumulate, nt)) return;
   if (nt <= 1) {
     gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate);
     return;

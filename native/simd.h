@@ -36,7 +36,10 @@ struct PoolArgs {
   void unary_f32(int op, const float* x, float* y, idx n);                           \
   void binary_f32(int op, const float* a, idx sa, const float* b, idx sb, float* y, idx n); \
   void reduce_rows(int op, const float* x, idx rows, idx len, float* y);            \
-  void reduce_cols(int op, const float* x, idx outer, idx len, idx inner, idx ld, float* y, idx ldy, double* acc);
+  void reduce_cols(int op, const float* x, idx outer, idx len, idx inner, idx ld, float* y, idx ldy, double* acc); \
+  void gemm_small_m(idx m, idx k, const float* a, idx ars, idx acs, const float* b, idx ldb, float* c, idx ldc,  \
+                    idx j0, idx j1, int acc);                                                                   \
+  void gemm_dot(idx k, const float* a, idx lda, const float* b, float* c, idx ldc, idx i0, idx i1, int acc);
 
 namespace generic {
 DT_SIMD_DECLS
