@@ -43,3 +43,4 @@ export * from "./losses/index.js";
 export * from "./metrics/index.js";
 export * from "./layers/index.js";
 export * from "./models/index.js";
+export * from "./training/index.js";

@@ -9,6 +9,8 @@ import { type Graph, mapGraph } from "./graph.js";
 import { type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
 import { functionalConfig, functionalFromConfig } from "./functional-config.js";
 import { type SummaryOptions, formatSummary } from "./summary.js";
+import type { Optimizer } from "../optimizers/optimizer.js";
+import * as training from "../training/model-methods.js";
 
 export interface ModelArgs {
   /** The model's Input(s) (or intermediate symbolic tensors, for a sub-graph). */
@@ -209,6 +211,62 @@ export class Model extends Layer {
   static override fromConfig<T extends Layer>(this: new (args: ModelArgs) => T, config: LayerConfig): T {
     const { inputs, outputs } = functionalFromConfig(config);
     return new this({ inputs, outputs, name: config.name as string | undefined, trainable: config.trainable as boolean | undefined });
+  }
+
+  // ---- training: implemented in src/training (DESIGN convention 6); these methods only delegate ----
+
+  /** Set to true (e.g. by a callback) to end fit after the current batch. */
+  stopTraining = false;
+  /** The History of the latest fit. */
+  history: training.History | null = null;
+
+  /** The optimizer given to compile (null before compile). */
+  get optimizer(): Optimizer | null {
+    return training.optimizerOf(this);
+  }
+
+  /**
+   * Configures the model for training: optimizer, loss (per output), metrics.
+   *
+   * @example
+   * model.compile({ optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"] });
+   */
+  compile(opts: training.CompileOptions): void {
+    training.compileModel(this, opts);
+  }
+
+  /**
+   * Trains the model on tensors `x`, `y` (or a dataset of [x, y] batches) for `epochs`; returns the History.
+   *
+   * @example
+   * const history = await model.fit(x, y, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+   */
+  fit(x: training.TensorData, y: training.TensorData | training.NamedTensorData, opts?: training.FitOptions): Promise<training.History>;
+  fit(dataset: training.Dataset, opts?: training.FitOptions): Promise<training.History>;
+  fit(x: training.TensorData | training.Dataset, y?: training.TensorData | training.NamedTensorData | training.FitOptions, opts?: training.FitOptions): Promise<training.History> {
+    return training.fitModel(this, x, y, opts);
+  }
+
+  /** The loss and metrics on `x`, `y` (or a dataset): [loss, ...metrics], or {name: value} with returnDict. */
+  evaluate(x: training.TensorData, y: training.TensorData | training.NamedTensorData, opts?: training.EvaluateOptions): Promise<number | number[] | training.Logs>;
+  evaluate(dataset: training.Dataset, opts?: training.EvaluateOptions): Promise<number | number[] | training.Logs>;
+  evaluate(x: training.TensorData | training.Dataset, y?: training.TensorData | training.NamedTensorData | training.EvaluateOptions, opts?: training.EvaluateOptions): Promise<number | number[] | training.Logs> {
+    return training.evaluateModel(this, x, y, opts);
+  }
+
+  /** One optimizer step on one batch; returns the loss and metrics computed before the update. */
+  trainOnBatch(x: training.TensorData, y: training.TensorData | training.NamedTensorData, opts?: training.OnBatchOptions): number | number[] | training.Logs {
+    return training.trainOnBatch(this, x, y, opts);
+  }
+
+  /** The loss and metrics of one batch in inference mode. */
+  testOnBatch(x: training.TensorData, y: training.TensorData | training.NamedTensorData, opts?: training.OnBatchOptions): number | number[] | training.Logs {
+    return training.testOnBatch(this, x, y, opts);
+  }
+
+  /** The output(s) for one batch in inference mode. */
+  predictOnBatch(x: training.TensorData): Tensor | Tensor[] {
+    return training.predictOnBatch(this, x);
   }
 
   /** The graph (null for an unbuilt Sequential or a subclassed model): for summary and serialization. */
