@@ -58,6 +58,11 @@ function mapCoordinate(c: number, len: number, mode: FillMode): number {
   return Math.min(Math.max(v, 0), len - 1);
 }
 
+/** std::round: halves away from zero. */
+function roundHalfAway(v: number): number {
+  return v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
+}
+
 /**
  * Applies one projective transform per image ([a0, a1, a2, b0, b1, b2, c0, c1], mapping output (x, y) to
  * input ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1) to a rank-4 batch.
@@ -83,17 +88,13 @@ export function affineTransform(images: Tensor, transforms: readonly (readonly n
         }
         const ix = f(f(f(f(t[0] * ox) + f(t[1] * oy)) + t[2]) / k);
         const iy = f(f(f(f(t[3] * ox) + f(t[4] * oy)) + t[5]) / k);
+        // Only "constant" leaves coordinates outside the image; corners outside read the fill value.
         const xs = mapCoordinate(ix, w, opts.fillMode);
         const ys = mapCoordinate(iy, h, opts.fillMode);
-        if (!(xs >= 0 && xs <= w - 1 && ys >= 0 && ys <= h - 1)) {
-          fillW[p] = 1;
-          continue;
-        }
         const base = bi * h * w;
         if (corners === 1) {
-          // std::round: halves away from zero (coordinates are >= 0 here).
-          const ry = Math.floor(ys + 0.5);
-          const rx = Math.floor(xs + 0.5);
+          const ry = roundHalfAway(ys);
+          const rx = roundHalfAway(xs);
           if (inside(ry, rx)) {
             idx[0][p] = base + ry * w + rx;
             wts[0][p] = 1;

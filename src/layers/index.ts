@@ -27,3 +27,4 @@ export { LeakyReLU, type LeakyReLUArgs } from "./leaky-relu.js";
 export { PReLU, type PReLUArgs } from "./prelu.js";
 export { Softmax, type SoftmaxArgs } from "./softmax.js";
 export { ELU, type ELUArgs } from "./elu.js";
+export * from "./conv-index.js";

@@ -1,0 +1,25 @@
+// Convolution, pooling, normalization, preprocessing and augmentation layers (re-exported by ./index.ts).
+export { Conv2D, type Conv2DArgs } from "./conv2d.js";
+export { DepthwiseConv2D, type DepthwiseConv2DArgs } from "./depthwise-conv2d.js";
+export { SeparableConv2D, type SeparableConv2DArgs } from "./separable-conv2d.js";
+export { Conv2DTranspose, type Conv2DTransposeArgs } from "./conv2d-transpose.js";
+export type { ConvBaseArgs } from "./conv-base.js";
+export { ZeroPadding2D, type ZeroPadding2DArgs, type Padding2D } from "./zero-padding2d.js";
+export { Cropping2D, type Cropping2DArgs } from "./cropping2d.js";
+export { MaxPooling2D, type MaxPooling2DArgs } from "./max-pooling2d.js";
+export { AveragePooling2D, type AveragePooling2DArgs } from "./average-pooling2d.js";
+export { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from "./global-average-pooling2d.js";
+export { GlobalMaxPooling2D, type GlobalMaxPooling2DArgs } from "./global-max-pooling2d.js";
+export { BatchNormalization, type BatchNormalizationArgs } from "./batch-normalization.js";
+export { LayerNormalization, type LayerNormalizationArgs } from "./layer-normalization.js";
+export { SpatialDropout2D, type SpatialDropout2DArgs } from "./spatial-dropout2d.js";
+export { Rescaling, type RescalingArgs } from "./rescaling.js";
+export { Normalization, type NormalizationArgs } from "./normalization.js";
+export { Resizing, type ResizingArgs } from "./resizing.js";
+export { CenterCrop, type CenterCropArgs } from "./center-crop.js";
+export { RandomFlip, type RandomFlipArgs, type FlipMode, type FlipTransformation } from "./random-flip.js";
+export { RandomRotation, type RandomRotationArgs, type RotationTransformation } from "./random-rotation.js";
+export { RandomZoom, type RandomZoomArgs, type ZoomTransformation } from "./random-zoom.js";
+export { RandomTranslation, type RandomTranslationArgs, type TranslationTransformation } from "./random-translation.js";
+export { RandomContrast, type RandomContrastArgs, type ContrastTransformation } from "./random-contrast.js";
+export type { FillMode, Interpolation } from "./image-transform.js";
