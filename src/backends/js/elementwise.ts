@@ -2,7 +2,8 @@ import type { BinaryOp, UnaryOp } from "../backend.js";
 import { allocStorage, type DType } from "../../tensor/dtype.js";
 import { broadcastShapes, shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { forEachBroadcast2 } from "./iter.js";
+import { forEachRow } from "./iter.js";
+import { binaryRowLoop, unaryLoop } from "./loops.js";
 import { erf, erfc } from "./special.js";
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
@@ -53,11 +54,9 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
 const BOOL_UNARY = new Set<UnaryOp>(["isnan", "isinf", "isfinite", "logicalNot"]);
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {
-  const f = UNARY[op];
   const dtype: DType = BOOL_UNARY.has(op) ? "bool" : x.dtype;
   const out = allocStorage(dtype, x.size);
-  const v = x.values;
-  for (let i = 0; i < v.length; i++) out[i] = f(v[i]);
+  unaryLoop(UNARY[op])(x.values, out, x.size);
   return new Tensor(out, x.shape, dtype);
 }
 
@@ -119,16 +118,12 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const out = allocStorage(dtype, n);
   const av = a.values;
   const bv = b.values;
-  const f = (dtype === "int32" && INT_BINARY[op]) || BINARY[op];
+  const row = binaryRowLoop((a.dtype === "int32" && INT_BINARY[op]) || BINARY[op]);
   // int32 division truncates toward zero in storage; floorDiv and mod are exact on integers.
-  if (a.size === n && b.size === n) for (let i = 0; i < n; i++) out[i] = f(av[i], bv[i]);
-  else if (b.size === 1 && a.size === n) {
-    const s = bv[0];
-    for (let i = 0; i < n; i++) out[i] = f(av[i], s);
-  } else if (a.size === 1 && b.size === n) {
-    const s = av[0];
-    for (let i = 0; i < n; i++) out[i] = f(s, bv[i]);
-  } else forEachBroadcast2(shape, a.shape, b.shape, (o, ia, ib) => (out[o] = f(av[ia], bv[ib])));
+  if (a.size === n && b.size === n) row(av, 0, 1, bv, 0, 1, out, 0, n);
+  else if (b.size === 1 && a.size === n) row(av, 0, 1, bv, 0, 0, out, 0, n);
+  else if (a.size === 1 && b.size === n) row(av, 0, 0, bv, 0, 1, out, 0, n);
+  else forEachRow(shape, a.shape, b.shape, (o, ia, sa, ib, sb, len) => row(av, ia, sa, bv, ib, sb, out, o, len));
   return new Tensor(out, shape, dtype);
 }
 
@@ -141,12 +136,21 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const cv = cond.values;
   const av = a.values;
   const bv = b.values;
-  const ca = new Int32Array(n);
-  forEachBroadcast2(shape, cond.shape, a.shape, (o, ic, ia) => {
-    ca[o] = cv[ic] ? ia : -1;
+  if (cond.size === n && a.size === n && b.size === n) {
+    for (let i = 0; i < n; i++) out[i] = cv[i] ? av[i] : bv[i];
+    return new Tensor(out, shape, a.dtype);
+  }
+  // Broadcast: first take a where cond holds (0 elsewhere), then fill from b where it does not.
+  const taken = new Uint8Array(n);
+  forEachRow(shape, cond.shape, a.shape, (o, ic, sc, ia, sa, len) => {
+    for (let j = 0; j < len; j++)
+      if (cv[ic + j * sc]) {
+        out[o + j] = av[ia + j * sa];
+        taken[o + j] = 1;
+      }
   });
-  forEachBroadcast2(shape, cond.shape, b.shape, (o, _ic, ib) => {
-    out[o] = ca[o] >= 0 ? av[ca[o]] : bv[ib];
+  forEachRow(shape, cond.shape, b.shape, (o, _ic, _sc, ib, sb, len) => {
+    for (let j = 0; j < len; j++) if (!taken[o + j]) out[o + j] = bv[ib + j * sb];
   });
   return new Tensor(out, shape, a.dtype);
 }
