@@ -4,14 +4,16 @@
 //   --engines a,b        engines to run (default all; see bench/harness/engines.ts)
 //   --threads N          threads for every engine that can use several (default 2)
 //   --reps N --warmup N --cap SECONDS   runs per engine, warm-up runs, time cap per engine and case
+//   --settle MS          pause before each timed run, so one engine's spinning threads do not slow the next (250)
 //   --timeout SECONDS    an engine that takes longer to set up and warm up (or for one run) is stopped (default 120)
 //   --no-install         do not npm install the peers
 // Writes bench/results/<date>.md and .json and prints the Markdown.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ENGINES, engineInfo } from "./harness/engines.js";
+import { busyFraction } from "./harness/machine.js";
 import { ensurePeers } from "./harness/peers.js";
 import { markdownReport, type RunInfo } from "./harness/report.js";
 import { benchDir, runCase } from "./harness/runner.js";
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     warmup: { type: "string" },
     cap: { type: "string" },
     timeout: { type: "string", default: "120" },
+    settle: { type: "string", default: "250" },
     "no-install": { type: "boolean", default: false },
   },
 });
@@ -39,6 +42,7 @@ const reps = positive("reps", values.reps ?? (quick ? "3" : "10"));
 const warmup = positive("warmup", values.warmup ?? (quick ? "1" : "2"));
 const capSeconds = positive("cap", values.cap ?? (quick ? "5" : "20"));
 const timeoutSeconds = positive("timeout", values.timeout!);
+const settleMs = Number(values.settle);
 const engines = (values.engines ? values.engines.split(",").map((s) => s.trim()) : ENGINES.map((e) => e.name)).map(
   (e) => engineInfo(e).name,
 ) as EngineName[];
@@ -53,15 +57,16 @@ function positive(flag: string, v: string): number {
 if (!values["no-install"] && engines.some((e) => engineInfo(e).peer)) ensurePeers(log);
 
 const results: CaseResult[] = [];
-const loads: number[] = [];
+const busy: number[] = [];
 for (const name of workloadNames()) {
   const w = await loadWorkload(name);
   for (const c of w.cases) {
     if (quick && !c.quick) continue;
     if (only.length > 0 && !only.some((s) => `${w.name}: ${c.name}`.includes(s))) continue;
-    loads.push(loadavg()[0]);
-    log(`${w.name}: ${c.name} (load ${loads.at(-1)!.toFixed(1)})`);
-    results.push(await runCase(w, c, { engines, threads, reps, warmup, capSeconds, timeoutSeconds, log }));
+    const b = await busyFraction(1000);
+    if (b !== null) busy.push(b);
+    log(`${w.name}: ${c.name}${b === null ? "" : ` (machine ${Math.round(b * 100)}% busy before)`}`);
+    results.push(await runCase(w, c, { engines, threads, reps, warmup, capSeconds, timeoutSeconds, settleMs, log }));
   }
 }
 
@@ -74,7 +79,7 @@ const info: RunInfo = {
   warmup,
   capSeconds,
   timeoutSeconds,
-  load: { min: loads.length ? Math.min(...loads) : 0, max: loads.length ? Math.max(...loads) : 0 },
+  busy: busy.length ? { min: Math.min(...busy), max: Math.max(...busy) } : null,
   node: process.version,
 };
 const md = markdownReport(info, results);

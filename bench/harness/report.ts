@@ -11,11 +11,12 @@ export interface RunInfo {
   warmup: number;
   capSeconds: number;
   timeoutSeconds: number;
-  /** 1-minute load average seen before each case: other processes on the machine add noise. */
-  load: { min: number; max: number };
+  /** Share of the CPUs that other processes kept busy, sampled before each case (they add noise). */
+  busy: { min: number; max: number } | null;
   node: string;
 }
 
+const pct = (f: number): string => `${Math.round(f * 100)}%`;
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The engine whose median the case's ratios divide by, or null when neither deepts backend ran. */
@@ -84,10 +85,12 @@ export function markdownReport(info: RunInfo, cases: readonly CaseResult[]): str
     `# deepts benchmark, ${info.date}`,
     "",
     `Machine: ${info.machine}. Node ${info.node}. Threads per engine: ${info.threads} (engines that can only use one say so).`,
-    `Load average (1 min) before the cases: ${info.load.min.toFixed(1)} to ${info.load.max.toFixed(1)}.`,
+    info.busy
+      ? `Other processes kept ${pct(info.busy.min)} to ${pct(info.busy.max)} of the CPUs busy (sampled for 1 s before each case).`
+      : "",
     `Median and min of up to ${info.reps} timed runs after ${info.warmup} warm-up run(s), engines interleaved run by run;`,
     `an engine stops after ${info.capSeconds} s of runs on a case, or is stopped if it takes over ${info.timeoutSeconds} s to set up or run. Ratios divide by deepts native (deepts js when native is absent):`,
-    `above 1× is slower than deepts. Peak RSS is the engine's own process.`,
+    `above 1× is slower than deepts. Peak RSS is the engine's own process. A blank cell: the engine does not apply.`,
     "",
     "### Summary: median ms (× deepts)",
     "",

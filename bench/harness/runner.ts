@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { EngineProcess, type Msg } from "./child-process.js";
 import { engineInfo } from "./engines.js";
 import { pythonPath } from "./python.js";
+import { sleep } from "./machine.js";
 import { median } from "./stats.js";
 import type { BenchCase, CaseResult, EngineName, EngineResult } from "./types.js";
 import type { Workload } from "./workload.js";
@@ -21,6 +22,11 @@ export interface RunOptions {
   warmup: number;
   /** An engine gets no more runs on a case once its timed runs add up to this. */
   capSeconds: number;
+  /**
+   * Pause before each timed run, ms. Thread pools (OpenBLAS, OpenMP, Eigen) spin for a while after they
+   * finish; without a pause that spinning would be charged to the engine that runs next.
+   */
+  settleMs?: number;
   /** Seconds an engine may take to set up and warm up, or to answer one run, before it is stopped. */
   timeoutSeconds?: number;
   log?: (line: string) => void;
@@ -121,6 +127,7 @@ export async function runCase(w: Workload, c: BenchCase, opts: RunOptions): Prom
         await finish(e.r, e.p);
         continue;
       }
+      await sleep(opts.settleMs ?? 250);
       e.p.send("rep");
       const m = await e.p.next(repTimeout);
       if (m.type === "rep") {
