@@ -22,7 +22,8 @@ export interface Mutant {
 }
 
 /** `n` mutated copies of `orig`; `focus` (a byte range) gets half of the point mutations. */
-export function* mutants(orig: Uint8Array, n: number, seed: number, focus?: [number, number]): Generator<Mutant> {
+export function* mutants(original: Uint8Array, n: number, seed: number, focus?: [number, number]): Generator<Mutant> {
+  const orig = new Uint8Array(original); // a plain copy: Buffer.slice would share memory with the original
   const r = rng(seed);
   const pick = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo));
   for (let k = 0; k < n; k++) {
