@@ -1,6 +1,7 @@
 // GEMM driver (Goto/BLIS scheme): pack a kc x nc panel of B and an mc x kc block of A into contiguous
 // micro-panels, then sweep the register-blocked micro-kernel over them. Threads each own a rectangle
 // of C and run the serial driver on it, so no barriers are needed inside.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -54,16 +55,34 @@ Isa best_isa() {
 
 Isa g_isa = best_isa();
 
+// DEEPTS_GEMM_BLOCKS="mc,kc,nc" overrides the cache blocking of every micro-kernel (for tuning).
+UKernel tuned(const UKernel& k) {
+  UKernel t = k;
+  if (const char* s = std::getenv("DEEPTS_GEMM_BLOCKS")) {
+    long mc = 0, kc = 0, nc = 0;
+    if (std::sscanf(s, "%ld,%ld,%ld", &mc, &kc, &nc) == 3 && mc >= k.mr && kc > 0 && nc >= k.nr) {
+      t.mc = mc / k.mr * k.mr;
+      t.kc = kc;
+      t.nc = nc / k.nr * k.nr;
+    }
+  }
+  return t;
+}
+
 const UKernel* kernel_for(Isa isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+  static const UKernel k512 = tuned(ukernel_avx512), k2 = tuned(ukernel_avx2);
+#endif
+  static const UKernel kg = tuned(ukernel_generic);
   switch (isa) {
 #if defined(__x86_64__) || defined(_M_X64)
     case Isa::avx512:
-      return &ukernel_avx512;
+      return &k512;
     case Isa::avx2:
-      return &ukernel_avx2;
+      return &k2;
 #endif
     default:
-      return &ukernel_generic;
+      return &kg;
   }
 }
 

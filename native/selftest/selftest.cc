@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 #include <vector>
+#include <time.h>
 
 #include "kernels.h"
 #include "simd.h"
@@ -178,7 +179,28 @@ static void bench_gemm(const char* isa, int threads) {
   }
 }
 
+// Single-thread GEMM rate by this thread's CPU time (meaningful on a loaded machine).
+static void tune(idx m, idx n, idx k) {
+  set_num_threads(1);
+  auto a = rnd(m * k), b = rnd(k * n);
+  std::vector<float> c(static_cast<size_t>(m * n));
+  double best = 1e9;
+  for (int r = 0; r < 5; r++) {
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    gemm(m, n, k, MatRef{a.data(), k, 1}, MatRef{b.data(), n, 1}, c.data(), n, false);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    best = std::min(best, (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec));
+  }
+  std::printf("tune %s %lldx%lldx%lld: %.1f GFLOP/s (thread CPU time)\n", isa_name(isa_active()), (long long)m, (long long)n,
+              (long long)k, 2.0 * m * n * k / best / 1e9);
+}
+
 int main(int argc, char** argv) {
+  if (argc > 4 && std::string(argv[1]) == "--tune") {
+    tune(std::atoll(argv[2]), std::atoll(argv[3]), std::atoll(argv[4]));
+    return 0;
+  }
   bool bench = argc > 1 && std::string(argv[1]) == "--bench";
   int hw = num_threads();
   for (int i = 2; i >= 0; i--) {
