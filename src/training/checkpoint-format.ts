@@ -89,7 +89,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = "checkpoint"): { he
   const weights = header.weights.map((e) => {
     const start = dataStart + e.offset;
     if (start + e.byteLength > bytes.length) throw new Error(`${source}: truncated file (weight "${e.path}" runs past the end)`);
-    const copy = bytes.slice(start, start + e.byteLength);
+    // A copy into its own buffer (a Node Buffer's slice is a view of a shared pool).
+    const copy = new Uint8Array(bytes.subarray(start, start + e.byteLength));
     const values =
       e.dtype === "int32" ? new Int32Array(copy.buffer) : e.dtype === "float64" ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
     return new Tensor(values, e.shape, e.dtype);
