@@ -48,7 +48,7 @@ function checkCase(c: LayerCase): void {
   const grads = tape.gradient(loss, [x, ...layer.weights]);
   const names = ["x", ...layer.weights.map((w) => w.name)];
   assert.deepEqual(names, Object.keys(c.grads!), "gradients present");
-  names.forEach((n, i) => assertClose(grads[i], fromSpec(c.grads![n]), { rtol: 1e-4, atol: 1e-5, msg: `${c.name} d/d${n}` }));
+  names.forEach((n, i) => assertClose(grads[i], fromSpec(c.grads![n]), { rtol: 1e-5, atol: 1e-5, msg: `${c.name} d/d${n}` }));
   if (c.weightsAfter)
     for (const w of layer.weights) assertClose(w.value, fromSpec(c.weightsAfter[w.name]), { ...tol, msg: `${c.name} ${w.name} after` });
 }
