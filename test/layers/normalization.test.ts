@@ -64,6 +64,16 @@ describe("BatchNormalization", () => {
     bn.getWeights().forEach((w, i) => assertClose(w, before[i], { rtol: 0, atol: 0 }));
   });
 
+  it("freezing an enclosing model freezes it too (transfer learning): inference mode, no update", () => {
+    const inp = Input({ shape: [3] });
+    const bn = new BatchNormalization();
+    const base = new Model({ inputs: inp, outputs: bn.apply(inp) });
+    base.trainable = false;
+    const x = randomUniform([5, 3], { seed: 9, minval: 1, maxval: 2 });
+    assertClose(base.apply(x, { training: true }), base.apply(x), { rtol: 0, atol: 0 });
+    assertClose(bn.movingMean!.value, [0, 0, 0], { rtol: 0, atol: 0 });
+  });
+
   it("a functional model passes training to it; weights after a training call match the manual rule", () => {
     const inp = Input({ shape: [2, 2, 3] });
     const bn = new BatchNormalization({ axis: 3, name: "bn_sym" });
