@@ -117,9 +117,11 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
     return;
   }
+  // dW^T [cout x K] (+)= dy_chunk^T * cols: the columns are the GEMM's B, packed with contiguous
+  // reads; dW is the transpose of the sum.
   const idx R = chunk_rows(g);
   std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
-  if (rows == 0) std::memset(dw, 0, sizeof(float) * K * cout);
+  std::vector<float> dwt(static_cast<size_t>(K * cout), 0.0f);
   for (idx r0 = 0; r0 < rows; r0 += R) {
     idx nr = R < rows - r0 ? R : rows - r0;
     float* cp = cols.data();
@@ -128,9 +130,10 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
       split_range(nr, tid, nt, 1, &a, &b);
       for (idx r = a; r < b; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
     });
-    // dW[K x cout] (+)= cols^T * dy_chunk
-    gemm(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, dw, cout, r0 > 0);
+    gemm(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, dwt.data(), K, r0 > 0);
   }
+  for (idx k = 0; k < K; k++)
+    for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[o * K + k];
 }
 
 }  // namespace dt

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "common.h"
 #include "simd.h"
@@ -108,19 +109,28 @@ inline idx min_(idx a, idx b) { return a < b ? a : b; }
 // Packs rows [i0, i0 + mc) x cols [p0, p0 + kc) of A into micro-panels of mr rows: panel r holds
 // kc groups of mr floats (rows past mc are zero).
 void pack_a_strided(const MatRef& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+  if (A.rs == 1) {
+    // Transposed A: row p of the block is contiguous over i. Read it once, whole, and deal it out to
+    // the panels (reading per panel would touch a new cache line for every few floats).
+    for (idx p = 0; p < kc; p++) {
+      const float* src = A.p + i0 + (p0 + p) * A.cs;
+      for (idx ir = 0; ir < mc; ir += mr) {
+        float* d = out + ir * kc + p * mr;
+        idx rows = min_(mr, mc - ir);
+        idx i = 0;
+        for (; i < rows; i++) d[i] = src[ir + i];
+        for (; i < mr; i++) d[i] = 0.0f;
+      }
+    }
+    return;
+  }
   for (idx ir = 0; ir < mc; ir += mr) {
     idx rows = min_(mr, mc - ir);
     float* dst = out + ir * kc;
     const float* base = A.p + (i0 + ir) * A.rs + p0 * A.cs;
     if (A.rs == 1) {
-      // Transposed A: a column of the panel is contiguous.
-      for (idx p = 0; p < kc; p++) {
-        const float* src = base + p * A.cs;
-        float* d = dst + p * mr;
-        idx i = 0;
-        for (; i < rows; i++) d[i] = src[i];
-        for (; i < mr; i++) d[i] = 0.0f;
-      }
+      // Transposed A: handled below for the whole block at once.
+      break;
     } else if (A.cs == 1 && rows == mr) {
       // Row-major A: read mr rows side by side in blocks of 8 columns to keep the writes sequential.
       idx p = 0;
@@ -186,20 +196,63 @@ void pack_b(const MatRef& B, idx p0, idx j0, idx kc, idx nc, int nr, float* out)
   }
 }
 
-void pack_a(const ASrc& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
-  if (!A.conv) {
-    pack_a_strided(A.m, i0, p0, mc, kc, mr, out);
-    return;
+// Interleaves MR source streams of `run` floats into MR-wide groups (one packed column per float).
+template <int MR>
+inline void interleave(const float* const* src, idx run, float* d) {
+  for (idx q = 0; q < run; q++, d += MR)
+    for (int i = 0; i < MR; i++) d[i] = src[i][q];
+}
+
+inline void interleave_any(const float* const* src, idx run, int mr, float* d) {
+  switch (mr) {
+    case 6: interleave<6>(src, run, d); break;
+    case 12: interleave<12>(src, run, d); break;
+    default:
+      for (idx q = 0; q < run; q++, d += mr)
+        for (int i = 0; i < mr; i++) d[i] = src[i][q];
   }
-  // Implicit im2col: each output pixel's taps are gathered straight into the panel.
+}
+
+// Implicit im2col packing: the taps of mr output pixels at once, so the writes stay sequential and
+// the row decomposition (divisions) happens once per pixel and block.
+void pack_a_conv(const ConvGeom& g, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+  static thread_local std::vector<float> zeros;
+  if (static_cast<idx>(zeros.size()) < g.c) zeros.assign(static_cast<size_t>(g.c), 0.0f);
+  const idx pix = g.oh * g.ow, kwc = g.kw * g.c;
+  const idx ky_start = p0 / kwc, kx_start = (p0 - ky_start * kwc) / g.c, ci_start = p0 - ky_start * kwc - kx_start * g.c;
+  const float* src[16];
+  idx iy0[16], ix0[16];
+  const float* xb[16];
   for (idx ir = 0; ir < mc; ir += mr) {
     idx rows = min_(mr, mc - ir);
-    float* dst = out + ir * kc;
-    idx i = 0;
-    for (; i < rows; i++) im2col_row(*A.conv, i0 + ir + i, p0, kc, dst + i, mr);
-    for (; i < mr; i++)
-      for (idx p = 0; p < kc; p++) dst[p * mr + i] = 0.0f;
+    for (idx i = 0; i < rows; i++) {
+      idx r = i0 + ir + i, b = r / pix, rem = r - b * pix, oy = rem / g.ow, ox = rem - oy * g.ow;
+      iy0[i] = oy * g.sh - g.pt;
+      ix0[i] = ox * g.sw - g.pl;
+      xb[i] = g.x + b * g.h * g.w * g.c;
+    }
+    float* d = out + ir * kc;
+    idx ky = ky_start, kx = kx_start, ci = ci_start;
+    for (idx pp = 0; pp < kc;) {
+      idx run = min_(g.c - ci, kc - pp);
+      for (int i = 0; i < mr; i++) {
+        idx iy = i < rows ? iy0[i] + ky * g.dh : -1, ix = i < rows ? ix0[i] + kx * g.dw : -1;
+        src[i] = (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) ? xb[i] + (iy * g.w + ix) * g.c + ci : zeros.data();
+      }
+      interleave_any(src, run, mr, d + pp * mr);
+      pp += run;
+      ci = 0;
+      if (++kx == g.kw) {
+        kx = 0;
+        ky++;
+      }
+    }
   }
+}
+
+void pack_a(const ASrc& A, idx i0, idx p0, idx mc, idx kc, int mr, float* out) {
+  if (A.conv) pack_a_conv(*A.conv, i0, p0, mc, kc, mr, out);
+  else pack_a_strided(A.m, i0, p0, mc, kc, mr, out);
 }
 
 void fill_zero(idx M, idx N, float* C, idx ldc) {
