@@ -19,11 +19,16 @@ struct MatRef {
 // Ap is kc x mr packed column by column (mr floats per k) and Bp is kc x nr packed row by row.
 using UKernelFn = void (*)(idx kc, const float* a, const float* b, float* c, idx ldc, int accumulate);
 
+// Writes d[q * mr + i] = src[i][q] for q < run, i < mr (packing mr gathered streams); may write up
+// to 16 floats past the end (callers leave that slack).
+using InterleaveFn = void (*)(const float* const* src, idx run, float* d);
+
 struct UKernel {
   const char* name;
   int mr, nr;
   idx mc, kc, nc;  // cache blocking
   UKernelFn fn;
+  InterleaveFn interleave;  // optional vectorized packing helper for implicit im2col
 };
 
 // Instruction sets the kernels are compiled for, chosen at run time.

@@ -220,6 +220,7 @@ void pack_a_conv(const ConvGeom& g, idx i0, idx p0, idx mc, idx kc, int mr, floa
   if (static_cast<idx>(zeros.size()) < g.c) zeros.assign(static_cast<size_t>(g.c), 0.0f);
   const idx pix = g.oh * g.ow, kwc = g.kw * g.c;
   const idx ky_start = p0 / kwc, kx_start = (p0 - ky_start * kwc) / g.c, ci_start = p0 - ky_start * kwc - kx_start * g.c;
+  const UKernel& uk = ukernel();
   const float* src[16];
   idx iy0[16], ix0[16];
   const float* xb[16];
@@ -239,7 +240,8 @@ void pack_a_conv(const ConvGeom& g, idx i0, idx p0, idx mc, idx kc, int mr, floa
         idx iy = i < rows ? iy0[i] + ky * g.dh : -1, ix = i < rows ? ix0[i] + kx * g.dw : -1;
         src[i] = (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) ? xb[i] + (iy * g.w + ix) * g.c + ci : zeros.data();
       }
-      interleave_any(src, run, mr, d + pp * mr);
+      if (uk.interleave) uk.interleave(src, run, d + pp * mr);
+      else interleave_any(src, run, mr, d + pp * mr);
       pp += run;
       ci = 0;
       if (++kx == g.kw) {
@@ -281,7 +283,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
   const idx MC = min_(uk.mc, ((M + mr - 1) / mr) * mr);
   const idx NC = min_(uk.nc, ((N + nr - 1) / nr) * nr);
   const idx kcmax = min_(KC, K);
-  float* bufA = scratch(0, MC * kcmax);
+  float* bufA = scratch(0, MC * kcmax + 16);  // slack for the packing helpers' overlapping stores
   float* bufB = scratch(1, NC * kcmax);
   alignas(64) float tile[16 * 64];
   for (idx jc = j0; jc < j1; jc += NC) {

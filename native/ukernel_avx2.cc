@@ -178,9 +178,37 @@ void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int 
         "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 }
 
+// Six streams to 6-float groups, eight at a time: an 8 x 8 transpose (two rows zero) whose
+// overlapping 8-float stores each leave two floats that the next store overwrites.
+void interleave6(const float* const* src, idx run, float* d) {
+  idx q = 0;
+  const __m256 z = _mm256_setzero_ps();
+  for (; q + 8 <= run; q += 8, d += 48) {
+    __m256 r0 = _mm256_loadu_ps(src[0] + q), r1 = _mm256_loadu_ps(src[1] + q), r2 = _mm256_loadu_ps(src[2] + q);
+    __m256 r3 = _mm256_loadu_ps(src[3] + q), r4 = _mm256_loadu_ps(src[4] + q), r5 = _mm256_loadu_ps(src[5] + q);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, z, 0x44), u5 = _mm256_shuffle_ps(t4, z, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, z, 0x44), u7 = _mm256_shuffle_ps(t5, z, 0xEE);
+    _mm256_storeu_ps(d + 0, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(d + 6, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(d + 12, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(d + 18, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(d + 24, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(d + 30, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(d + 36, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(d + 42, _mm256_permute2f128_ps(u3, u7, 0x31));
+  }
+  for (; q < run; q++, d += 6)
+    for (int i = 0; i < 6; i++) d[i] = src[i][q];
+}
+
 }  // namespace
 
-extern const UKernel ukernel_avx2 = {"avx2", 6, 16, 144, 256, 4080, kernel_6x16};
+extern const UKernel ukernel_avx2 = {"avx2", 6, 16, 144, 256, 4080, kernel_6x16, interleave6};
 
 }  // namespace dt
 #endif

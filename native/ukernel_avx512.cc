@@ -47,7 +47,7 @@ void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int
 
 }  // namespace
 
-extern const UKernel ukernel_avx512 = {"avx512", 12, 32, 480, 384, 3072, kernel_12x32};
+extern const UKernel ukernel_avx512 = {"avx512", 12, 32, 480, 384, 3072, kernel_12x32, nullptr};
 
 }  // namespace dt
 #endif

@@ -40,6 +40,6 @@ void kernel_6x8(idx kc, const float* a, const float* b, float* c, idx ldc, int a
 
 }  // namespace
 
-extern const UKernel ukernel_generic = {"generic", 6, 8, 120, 256, 2048, kernel_6x8};
+extern const UKernel ukernel_generic = {"generic", 6, 8, 120, 256, 2048, kernel_6x8, nullptr};
 
 }  // namespace dt
