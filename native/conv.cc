@@ -91,23 +91,32 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
   for (idx r0 = 0; r0 < rows; r0 += R) {
     idx nr = R < rows - r0 ? R : rows - r0;
     gemm(nr, K, cout, MatRef{dy + r0 * cout, cout, 1}, MatRef{w, 1, cout}, cols.data(), K, false);
-    for (idx r = 0; r < nr; r++) {
-      idx gr = r0 + r, pix = g.oh * g.ow;
-      idx b = gr / pix, rem = gr - b * pix, oy = rem / g.ow, ox = rem - oy * g.ow;
-      const float* src = cols.data() + r * K;
-      float* xb = dx + b * g.h * g.w * cin;
-      for (idx ky = 0; ky < g.kh; ky++) {
-        idx iy = oy * g.sh - g.pt + ky * g.dh;
-        if (iy < 0 || iy >= g.h) continue;
-        for (idx kx = 0; kx < g.kw; kx++) {
-          idx ix = ox * g.sw - g.pl + kx * g.dw;
-          if (ix < 0 || ix >= g.w) continue;
-          float* d = xb + (iy * g.w + ix) * cin;
-          const float* s = src + (ky * g.kw + kx) * cin;
-          for (idx ci = 0; ci < cin; ci++) d[ci] += s[ci];
+    // Scatter-add (col2im). Threads split the input channels, so their writes never overlap.
+    const float* cdata = cols.data();
+    int nt = cin >= 16 && static_cast<double>(nr) * K > 65536 ? num_threads() : 1;
+    parallel(nt, [&](int tid, int n) {
+      idx c0, c1;
+      split_range(cin, tid, n, 8, &c0, &c1);
+      if (c1 <= c0) return;
+      const idx pix = g.oh * g.ow;
+      for (idx r = 0; r < nr; r++) {
+        idx gr = r0 + r;
+        idx b = gr / pix, rem = gr - b * pix, oy = rem / g.ow, ox = rem - oy * g.ow;
+        const float* src = cdata + r * K;
+        float* xb = dx + b * g.h * g.w * cin;
+        for (idx ky = 0; ky < g.kh; ky++) {
+          idx iy = oy * g.sh - g.pt + ky * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          for (idx kx = 0; kx < g.kw; kx++) {
+            idx ix = ox * g.sw - g.pl + kx * g.dw;
+            if (ix < 0 || ix >= g.w) continue;
+            float* d = xb + (iy * g.w + ix) * cin;
+            const float* sp = src + (ky * g.kw + kx) * cin;
+            for (idx ci = c0; ci < c1; ci++) d[ci] += sp[ci];
+          }
         }
       }
-    }
+    });
   }
 }
 
