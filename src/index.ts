@@ -44,3 +44,5 @@ export * from "./metrics/index.js";
 export * from "./layers/index.js";
 export * from "./models/index.js";
 export * from "./training/index.js";
+export * from "./io/images.js";
+export * from "./tasks/faces/index.js";

@@ -1,7 +1,7 @@
 // Face recognition: face-api's pretrained detectors, landmark and descriptor networks on deepts' engine,
 // the pipeline over a photo, and verification / identification by descriptor distance.
 export type { Point, Rect } from "./geometry.js";
-export { alignedFaceRect, iou, nonMaxSuppression } from "./geometry.js";
+export { alignedFaceRect } from "./geometry.js";
 export {
   type DetectFacesOptions, type DetectedFace, type EmbeddedFace, type FaceBox,
   detectFaceBoxes, detectFaces, embedFaces, faceDescriptors, faceLandmarks,
