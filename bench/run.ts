@@ -56,37 +56,43 @@ function positive(flag: string, v: string): number {
 
 if (!values["no-install"] && engines.some((e) => engineInfo(e).peer)) ensurePeers(log);
 
+const started = new Date();
+const stamp = started.toISOString().slice(0, 16).replace(/[:T]/g, "-");
+const resultsDir = join(benchDir, "results");
 const results: CaseResult[] = [];
 const busy: number[] = [];
 for (const name of workloadNames()) {
   const w = await loadWorkload(name);
   for (const c of w.cases) {
-    if (quick && !c.quick) continue;
+    if (quick ? !c.quick : c.full === false) continue;
     if (only.length > 0 && !only.some((s) => `${w.name}: ${c.name}`.includes(s))) continue;
     const b = await busyFraction(1000);
     if (b !== null) busy.push(b);
     log(`${w.name}: ${c.name}${b === null ? "" : ` (machine ${Math.round(b * 100)}% busy before)`}`);
     results.push(await runCase(w, c, { engines, threads, reps, warmup, capSeconds, timeoutSeconds, settleMs, log }));
+    write(false); // after every case, so a long run that stops early keeps what it measured
   }
 }
+write(true);
 
-const now = new Date();
-const info: RunInfo = {
-  date: now.toISOString().slice(0, 16).replace("T", " ") + " UTC",
-  machine: `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} logical CPUs`,
-  threads,
-  reps,
-  warmup,
-  capSeconds,
-  timeoutSeconds,
-  busy: busy.length ? { min: Math.min(...busy), max: Math.max(...busy) } : null,
-  node: process.version,
-};
-const md = markdownReport(info, results);
-const stamp = now.toISOString().slice(0, 16).replace(/[:T]/g, "-");
-const dir = join(benchDir, "results");
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `${stamp}.md`), md);
-writeFileSync(join(dir, `${stamp}.json`), JSON.stringify({ info, results }, null, 1));
-process.stdout.write(md + "\n");
-log(`bench: wrote bench/results/${stamp}.md and .json`);
+function write(final: boolean): void {
+  const info: RunInfo = {
+    date: started.toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    machine: `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${cpus().length} logical CPUs`,
+    threads,
+    reps,
+    warmup,
+    capSeconds,
+    timeoutSeconds,
+    busy: busy.length ? { min: Math.min(...busy), max: Math.max(...busy) } : null,
+    node: process.version,
+  };
+  const md = markdownReport(info, results);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${stamp}.md`), md);
+  writeFileSync(join(resultsDir, `${stamp}.json`), JSON.stringify({ info, results }, null, 1));
+  if (final) {
+    process.stdout.write(md + "\n");
+    log(`bench: wrote bench/results/${stamp}.md and .json`);
+  }
+}

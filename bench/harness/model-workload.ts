@@ -1,6 +1,7 @@
-// The shape shared by whole-model workloads (resnet50.ts, mobilenetv2.ts): inference or one training step
-// of a Keras application, on TF.js (layers rebuilt in engines/tfjs-models.ts), ONNX Runtime (inference,
-// exported from the PyTorch twin), and Keras / PyTorch (bench/py/workloads/<name>.py).
+// The shape shared by whole-model workloads (resnet50.ts, mobilenetv2.ts): inference (predictOnBatch) or one
+// training step (trainOnBatch, Adam) of a Keras application with random weights, on deepts (its
+// applications), TF.js (layers rebuilt in engines/tfjs-models.ts), ONNX Runtime (inference, exported from
+// the PyTorch twin), and Keras / PyTorch (bench/py/workloads/<name>.py).
 import type { Deepts } from "../engines/deepts.js";
 import type { Tfjs } from "../engines/tfjs.js";
 import { randomFloats } from "./random.js";
@@ -24,10 +25,16 @@ export function modelWorkload(
   description: string,
   cases: BenchCase<ModelSpec>[],
   buildTfjs: (tf: Tfjs, size: number, classes: number) => Tfjs,
+  buildDeepts: (dt: Deepts, size: number, classes: number) => ReturnType<Deepts["resnet50"]>,
 ): Workload<ModelSpec> {
-  const deepts: Impl<Deepts, ModelSpec> = () => {
-    // Needs deepts' applications (resnet50 / mobilenetV2 builders) and training; the row says so until then.
-    throw new NotAvailable("needs deepts layers and applications (not written yet)");
+  const deepts: Impl<Deepts, ModelSpec> = (dt, s) => {
+    const model = buildDeepts(dt, s.size, s.classes);
+    const x = dt.randomUniform([s.batch, s.size, s.size, 3]);
+    if (s.mode === "inference") return () => model.predictOnBatch(x);
+    model.compile({ optimizer: "adam", loss: "categorical_crossentropy" });
+    const labels = Int32Array.from({ length: s.batch }, () => Math.floor(Math.random() * s.classes));
+    const y = dt.oneHot(dt.tensor(labels, [s.batch], "int32"), s.classes);
+    return () => model.trainOnBatch(x, y);
   };
   const tfjs: Impl<Tfjs, ModelSpec> = (tf, s) => {
     if (s.mode === "train" && !tf.getKernel("Conv2DBackpropFilter", tf.getBackend())) {

@@ -21,6 +21,8 @@ export interface BenchCase<S = unknown> {
   flops?: number;
   /** Part of `--quick` runs (CI smoke). */
   quick?: boolean;
+  /** Part of full runs (default true; false for smoke-only sizes). */
+  full?: boolean;
 }
 
 /**

@@ -27,7 +27,7 @@ function outSize(size: number, k: number, s: number, padding: "valid" | "same"):
   return padding === "same" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
 }
 
-function convCase(label: string, base: Omit<ConvSpec, "mode">, mode: ConvSpec["mode"], quick = false): BenchCase<ConvSpec> {
+function convCase(label: string, base: Omit<ConvSpec, "mode">, mode: ConvSpec["mode"], smoke = false): BenchCase<ConvSpec> {
   const { n, h, w, c, kh, kw, filters, padding, stride, depthwise } = base;
   const oh = outSize(h, kh, stride, padding);
   const ow = outSize(w, kw, stride, padding);
@@ -35,7 +35,8 @@ function convCase(label: string, base: Omit<ConvSpec, "mode">, mode: ConvSpec["m
   const macs = n * oh * ow * kh * kw * c * filters;
   const kernel = depthwise ? `dw ${kh}×${kw}` : `${kh}×${kw}×${filters}`;
   const name = `${label} ${n}×${h}×${w}×${c} * ${kernel} ${padding}${stride > 1 ? ` /${stride}` : ""}, ${mode === "forward" ? "fwd" : "fwd+bwd"}`;
-  return { name, spec: { ...base, mode }, flops: 2 * macs * (mode === "forward" ? 1 : 3), quick };
+  // A smoke-test size runs in --quick runs only.
+  return { name, spec: { ...base, mode }, flops: 2 * macs * (mode === "forward" ? 1 : 3), quick: smoke, full: !smoke };
 }
 
 const HAPPY = { n: 32, h: 70, w: 70, c: 3, kh: 7, kw: 7, filters: 32, padding: "valid", stride: 1, depthwise: false } as const;

@@ -11,12 +11,18 @@ export interface HappySpec {
   size: number;
 }
 
-const deepts: Impl<Deepts, HappySpec> = (dt) => {
-  // The model needs deepts' layers (Sequential, Conv2D, BatchNormalization, MaxPooling2D, Dense) and
-  // compile/trainOnBatch; until they exist the row says so.
-  if (!("Sequential" in dt)) throw new NotAvailable("needs deepts layers and training (not written yet)");
-  throw new NotAvailable("deepts side not written yet");
+const deepts: Impl<Deepts, HappySpec> = (dt, { batch, size }) => {
+  const model = dt.happyModel({ inputShape: [size, size, 3] });
+  model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
+  const x = dt.randomUniform([batch, size, size, 3]);
+  const y = dt.tensor(labels(batch), [batch, 1]);
+  return () => model.trainOnBatch(x, y);
 };
+
+/** Random 0/1 labels. */
+function labels(batch: number): Float32Array {
+  return Float32Array.from({ length: batch }, () => (Math.random() < 0.5 ? 0 : 1));
+}
 
 const tfjs: Impl<Tfjs, HappySpec> = (tf, { batch, size }) => {
   if (!tf.getKernel("Conv2DBackpropFilter", tf.getBackend())) {

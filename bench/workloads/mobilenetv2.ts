@@ -7,4 +7,5 @@ export default modelWorkload(
   "MobileNetV2 inference",
   [modelCase("MobileNetV2", { mode: "inference", batch: 1, size: 224, classes: 1000 })],
   tfjsMobileNetV2,
+  (dt, size, classes) => dt.mobileNetV2({ inputShape: [size, size, 3], classes }),
 );

@@ -11,4 +11,5 @@ export default modelWorkload(
     modelCase("ResNet50", { mode: "train", batch: 8, size: 64, classes: 6 }),
   ],
   tfjsResNet50,
+  (dt, size, classes) => dt.resnet50({ inputShape: [size, size, 3], classes }),
 );
