@@ -46,3 +46,4 @@ export * from "./models/index.js";
 export * from "./training/index.js";
 export * from "./io/images.js";
 export * from "./tasks/faces/index.js";
+export * from "./tasks/style/index.js";
