@@ -225,6 +225,11 @@ export class Model extends Layer {
     return training.optimizerOf(this);
   }
 
+  /** The optimizer's state size for summary() once it has trained (null before). */
+  optimizerParams(): { count: number; bytes: number } | null {
+    return training.optimizerParams(this);
+  }
+
   /**
    * Configures the model for training: optimizer, loss (per output), metrics.
    *

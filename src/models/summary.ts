@@ -20,6 +20,8 @@ export interface SummaryOptions {
 interface Summarizable extends Layer {
   readonly layers: Layer[];
   getGraph(): Graph | null;
+  /** The optimizer's state size once it has trained (Keras' "Optimizer params" line), else null. */
+  optimizerParams?(): { count: number; bytes: number } | null;
 }
 
 function terminalColumns(): number {
@@ -159,11 +161,13 @@ export function formatSummary(model: Summarizable, opts: SummaryOptions = {}): s
   const nCount = countOf(nonTrainable);
   const tMem = memoryOf(trainable);
   const nMem = memoryOf(nonTrainable);
+  const opt = model.optimizerParams?.() ?? null;
   return [
     `Model: "${model.name}"`,
     ...renderTable(columns, rows, lineLength),
-    ` Total params: ${commas(tCount + nCount)} (${readableMemorySize(tMem + nMem)})`,
+    ` Total params: ${commas(tCount + nCount + (opt?.count ?? 0))} (${readableMemorySize(tMem + nMem + (opt?.bytes ?? 0))})`,
     ` Trainable params: ${commas(tCount)} (${readableMemorySize(tMem)})`,
     ` Non-trainable params: ${commas(nCount)} (${readableMemorySize(nMem)})`,
+    ...(opt ? [` Optimizer params: ${commas(opt.count)} (${readableMemorySize(opt.bytes)})`] : []),
   ].join("\n");
 }

@@ -218,6 +218,37 @@ describe("fit", () => {
     assert.equal(lines.length, 5);
   });
 
+  it("draws the bar in place on a TTY (verbose 1)", async () => {
+    const { x, y } = data(6);
+    const model = mlp();
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    let out = "";
+    let t = 0;
+    const bar = new ProgbarLogger({ stream: { write: (s: string) => (out += s), isTTY: true }, now: () => (t += 0.1) });
+    await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 1, callbacks: [bar] });
+    const epochs = out.split("Epoch ");
+    assert.deepEqual(epochs.slice(1).map((e) => e.slice(0, 4)), ["1/2\n", "2/2\n"]);
+    for (const e of epochs.slice(1)) {
+      assert.equal((e.match(/\r/g) ?? []).length, 4, "three batch redraws and the final one");
+      assert.match(e, /\r\x1b\[1m3\/3\x1b\[0m \x1b\[32m━{20}\x1b\[0m\x1b\[37m\x1b\[0m \x1b\[1m\ds\x1b\[0m \d+ms\/step - loss: \d\.\d{4}\n$/);
+    }
+  });
+
+  it("summary() adds Keras' optimizer line once the optimizer has trained", () => {
+    setSeed(1);
+    const model = new Sequential({ layers: [Input({ shape: [3] }), new Dense({ units: 2 })] });
+    model.compile({ optimizer: "adam", loss: "mse" });
+    let text = "";
+    model.summary((s) => (text = s), { lineLength: 80 });
+    assert.ok(!text.includes("Optimizer params"));
+    model.trainOnBatch(tensor([[0, 0, 0], [1, 1, 1]]), tensor([[0, 0], [1, 1]]));
+    model.summary((s) => (text = s), { lineLength: 80 });
+    // Keras 3.15.1 after train_on_batch on the same model: the int64 step counter, the rate, 2 x 8 Adam slots.
+    assert.deepEqual(text.split("\n").slice(-4), [
+      " Total params: 26 (108.00 B)", " Trainable params: 8 (32.00 B)", " Non-trainable params: 0 (0.00 B)", " Optimizer params: 18 (76.00 B)",
+    ]);
+  });
+
   it("says what is wrong", async () => {
     const { x, y } = data(8);
     const model = mlp();
