@@ -44,15 +44,21 @@ export class ProgbarLogger extends Callback {
   }
 
   override onTestBegin(): void {
-    if (!this.calledInFit) this.reset();
+    if (!this.calledInFit) {
+      this.reset();
+      this.bar();
+    }
   }
 
   override onPredictBegin(): void {
     this.reset();
+    this.bar();
   }
 
   override onEpochBegin(epoch: number): void {
+    // The bar (and its clock) starts with the epoch, so the first step's time counts.
     this.reset();
+    this.bar();
     if (this.verbose && this.epochs > 1) this.stream.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
   }
 
