@@ -126,20 +126,30 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
     return;
   }
-  // dW^T [cout x K] (+)= dy_chunk^T * cols: the columns are the GEMM's B, packed with contiguous
-  // reads; dW is the transpose of the sum.
+  // dW^T [cout x K] = sum over row chunks of dy_chunk^T * cols_chunk: the columns are the GEMM's B,
+  // packed with contiguous reads. Each thread takes its own rows (im2col and GEMM without any sync)
+  // into a private dW^T; the partial sums are added and transposed at the end.
   const idx R = chunk_rows(g);
-  std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
-  std::vector<float> dwt(static_cast<size_t>(K * cout), 0.0f);
-  for (idx r0 = 0; r0 < rows; r0 += R) {
-    idx nr = R < rows - r0 ? R : rows - r0;
-    float* cp = cols.data();
-    parallel(num_threads(), [&](int tid, int nt) {
-      idx a, b;
-      split_range(nr, tid, nt, 1, &a, &b);
-      for (idx r = a; r < b; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
-    });
-    gemm(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, dwt.data(), K, r0 > 0);
+  double flops = 2.0 * rows * K * cout;
+  int nt = flops < 4e6 ? 1 : num_threads();
+  idx per = (rows + nt - 1) / nt;
+  if (per < 64) nt = static_cast<int>((rows + 63) / 64 > 0 ? (rows + 63) / 64 : 1);
+  if (nt > num_threads()) nt = num_threads();
+  std::vector<float> dwt(static_cast<size_t>(K * cout) * nt, 0.0f);
+  parallel(nt, [&](int tid, int n) {
+    idx a0, a1;
+    split_range(rows, tid, n, 1, &a0, &a1);
+    float* mine = dwt.data() + static_cast<size_t>(K * cout) * tid;
+    float* cp = scratch(3, (R < a1 - a0 ? R : a1 - a0) * K);
+    for (idx r0 = a0; r0 < a1; r0 += R) {
+      idx nr = R < a1 - r0 ? R : a1 - r0;
+      for (idx r = 0; r < nr; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
+      gemm_serial(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, mine, K, true);
+    }
+  });
+  for (int t = 1; t < nt; t++) {
+    const float* other = dwt.data() + static_cast<size_t>(K * cout) * t;
+    for (idx i = 0; i < K * cout; i++) dwt[i] += other[i];
   }
   for (idx k = 0; k < K; k++)
     for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[o * K + k];

@@ -196,6 +196,32 @@ static void tune(idx m, idx n, idx k) {
               (long long)k, 2.0 * m * n * k / best / 1e9);
 }
 
+static void bench_conv(const char* isa, int threads) {
+  set_num_threads(threads);
+  // n h w c k s pad cout: ResNet-like layers
+  const idx cases[][8] = {{8, 56, 56, 64, 3, 1, 1, 64}, {8, 56, 56, 256, 1, 1, 0, 64}, {8, 28, 28, 128, 3, 2, 1, 256}};
+  for (auto& q : cases) {
+    idx n = q[0], h = q[1], w = q[2], c = q[3], k = q[4], s = q[5], pad = q[6], co = q[7];
+    idx oh = (h + 2 * pad - k) / s + 1, ow = (w + 2 * pad - k) / s + 1;
+    auto x = rnd(n * h * w * c), f = rnd(k * k * c * co), dy = rnd(n * oh * ow * co);
+    ConvGeom g{x.data(), n, h, w, c, k, k, oh, ow, s, s, 1, 1, pad, pad};
+    std::vector<float> y(dy.size()), dx(x.size()), dw(f.size());
+    double t[3] = {1e9, 1e9, 1e9};
+    for (int r = 0; r < 5; r++)
+      for (int which = 0; which < 3; which++) {
+        auto t0 = std::chrono::steady_clock::now();
+        if (which == 0) conv2d(g, f.data(), co, y.data());
+        if (which == 1) conv2d_backprop_input(g, dy.data(), f.data(), co, dx.data());
+        if (which == 2) conv2d_backprop_filter(g, dy.data(), co, dw.data());
+        t[which] = std::min(t[which], std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+    double flops = 2.0 * n * oh * ow * co * k * k * c;
+    std::printf("bench %s conv %lldx%lldx%lldx%lld k%lld s%lld ->%lld threads=%d: fwd %.1f, dx %.1f, dw %.1f GFLOP/s\n", isa,
+                (long long)n, (long long)h, (long long)w, (long long)c, (long long)k, (long long)s, (long long)co, threads,
+                flops / t[0] / 1e9, flops / t[1] / 1e9, flops / t[2] / 1e9);
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc > 4 && std::string(argv[1]) == "--tune") {
     tune(std::atoll(argv[2]), std::atoll(argv[3]), std::atoll(argv[4]));
@@ -217,7 +243,10 @@ int main(int argc, char** argv) {
     check_conv(isa_name(isa));
     if (isa != Isa::generic) check_loops(isa_name(isa));
     if (bench)
-      for (int t : {1, 2, hw}) bench_gemm(isa_name(isa), t);
+      for (int t : {1, 2, hw}) {
+        bench_gemm(isa_name(isa), t);
+        bench_conv(isa_name(isa), t);
+      }
   }
   std::printf("%d failures\n", failures);
   return failures ? 1 : 0;
