@@ -2,7 +2,7 @@
 import { add, div, sub } from "../../ops/arithmetic.js";
 import { conv2d, depthwiseConv2d } from "../../ops/conv.js";
 import { fmtShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 
 /** A network's weights by TF.js name, with checked lookups that name the net and the missing weight. */
 export class WeightMap {
@@ -44,4 +44,19 @@ export function separableConvBias(x: Tensor, depthwise: Tensor, pointwise: Tenso
 /** (x - mean) / 255 per RGB channel, the input normalisation of face-api's nets. */
 export function normalizeRgb(x: Tensor, meanRgb: readonly [number, number, number]): Tensor {
   return div(sub(x, [...meanRgb]), 255);
+}
+
+/**
+ * Folds a per-output-channel affine y = (conv(x, w) + b) * s + t into the conv: filters w * s and bias b * s + t,
+ * computed in float64 and rounded once. Output channels are the innermost filter axes: HWIO for conv2d, and
+ * [kh, kw, C, 1] for a depthwise conv.
+ */
+export function foldScale(filters: Tensor, bias: Tensor | null, scale: ArrayLike<number>, shift: ArrayLike<number>): { filters: Tensor; bias: Tensor } {
+  const c = scale.length;
+  const w = filters.values;
+  const fw = new Float32Array(w.length);
+  for (let i = 0; i < w.length; i++) fw[i] = w[i] * scale[i % c];
+  const fb = new Float32Array(c);
+  for (let j = 0; j < c; j++) fb[j] = (bias ? bias.values[j] : 0) * scale[j] + shift[j];
+  return { filters: new Tensor(fw, filters.shape, "float32"), bias: new Tensor(fb, [c], "float32") };
 }

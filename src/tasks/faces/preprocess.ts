@@ -2,10 +2,11 @@
 // (centred, or at the bottom/right), then resize bilinearly (TF1 style: no half-pixel centres).
 import { cast } from "../../ops/cast.js";
 import { resizeBilinear } from "../../ops/image.js";
-import { concat, pad, slice } from "../../ops/movement.js";
+import { concat, slice } from "../../ops/movement.js";
 import { reshape } from "../../ops/reshape.js";
 import { fmtShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { allocStorage } from "../../tensor/dtype.js";
+import { Tensor } from "../../tensor/tensor.js";
 import type { Rect } from "./geometry.js";
 
 /** Checks that `image` is [height, width, 3] and returns it as float32. */
@@ -16,15 +17,25 @@ export function asRgbImage(op: string, image: Tensor): Tensor {
   return image.dtype === "float32" ? image : cast(image, "float32");
 }
 
-/** Pads [h, w, c] with zeros to a square: the padding split in two (larger half after) when `center`, else all after. */
+/**
+ * Pads [h, w, c] with zeros to a square: the padding split in two (larger half after) when `center`, else all
+ * after. A copy into zeroed storage rather than the pad op: photos are large and no gradient is needed here.
+ */
 export function padToSquare(image: Tensor, center: boolean): Tensor {
-  const [h, w] = image.shape;
+  const [h, w, c] = image.shape;
   if (h === w) return image;
-  const diff = Math.abs(h - w);
-  const after = Math.round(diff * (center ? 0.5 : 1));
-  const before = diff - after;
-  const p: [number, number] = [before, after];
-  return h > w ? pad(image, [[0, 0], p, [0, 0]]) : pad(image, [p, [0, 0], [0, 0]]);
+  const n = Math.max(h, w);
+  const diff = n - Math.min(h, w);
+  const before = diff - Math.round(diff * (center ? 0.5 : 1));
+  const src = image.values;
+  const out = allocStorage(image.dtype, n * n * c);
+  if (h > w) {
+    // Wider rows: each source row lands `before` pixels in.
+    for (let y = 0; y < h; y++) out.set(src.subarray(y * w * c, (y + 1) * w * c), (y * n + before) * c);
+  } else {
+    out.set(src, before * n * c);
+  }
+  return new Tensor(out, [n, n, c], image.dtype);
 }
 
 /** [h, w, 3] -> [1, size, size, 3]: padded to a square, then resized as face-api does. */

@@ -1,6 +1,6 @@
 // face-api's TinyFaceDetector: a Tiny-YOLOv2-style network of separable convolutions (193 KB of weights)
 // that predicts 5 anchor boxes per cell of a 13x13 grid (at input 416); rebuilt with deepts ops.
-import { leakyRelu } from "../../ops/activations.js";
+import { maximum, mul } from "../../ops/arithmetic.js";
 import { pad } from "../../ops/movement.js";
 import { maxPool2d } from "../../ops/pool.js";
 import { fmtShape } from "../../tensor/shape.js";
@@ -50,17 +50,20 @@ export class TinyFaceDetector {
     if (x.rank !== 4 || x.shape[3] !== 3 || x.shape[1] !== x.shape[2] || x.shape[1] % 32 !== 0)
       throw new RangeError(`TinyFaceDetector: expected square inputs [batch, size, size, 3] with size a multiple of 32, got ${fmtShape(x.shape)}`);
     const w = this.weights;
-    let out = leakyRelu(convBias(normalizeRgb(x, MEAN_RGB), w.get("conv0/filters"), w.get("conv0/bias"), 1, "valid"), LEAK);
+    let out = leaky(convBias(normalizeRgb(x, MEAN_RGB), w.get("conv0/filters"), w.get("conv0/bias"), 1, "valid"));
     for (let i = 1; i < 6; i++) {
       out = maxPool2d(out, { poolSize: 2, strides: 2, padding: "same" });
       out = pad(out, [[0, 0], [1, 1], [1, 1], [0, 0]]);
       out = separableConvBias(out, w.get(`conv${i}/depthwise_filter`), w.get(`conv${i}/pointwise_filter`), w.get(`conv${i}/bias`), 1, "valid");
-      out = leakyRelu(out, LEAK);
+      out = leaky(out);
     }
     out = maxPool2d(out, { poolSize: 2, strides: 1, padding: "same" });
     return convBias(out, w.get("conv8/filters"), w.get("conv8/bias"), 1, "valid");
   }
 }
+
+/** Leaky relu with slope 0.1 as max(x, 0.1 x): the same values as the select form, in two passes instead of three. */
+const leaky = (x: Tensor): Tensor => maximum(x, mul(x, LEAK));
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 

@@ -43,17 +43,18 @@ before(async () => {
 });
 
 describe("faces: parity with face-api on TF.js", () => {
-  it("FaceRecognitionNet: same 128-D descriptors for the same face crops (max abs diff <= 1e-4)", () => {
+  it("FaceRecognitionNet: same 128-D descriptors for the same face crops (max abs diff <= 1e-4)", (t) => {
     const got = faceDescriptors(crops);
     fx.crops.forEach((c: { descriptor: number[] }, i: number) => {
       const d = maxAbsDiff(got[i], c.descriptor);
+      t.diagnostic(`crop ${i}: descriptor max abs diff ${d.toExponential(2)}`);
       assert.ok(d <= 1e-4, `crop ${i}: max abs diff ${d}`);
     });
     // The two crops are different people: far apart, as face-api finds them.
     assert.ok(maxAbsDiff(got[0], got[1]) > 0.05);
   });
 
-  it("FaceLandmark68Net: same 68 points for the same face crops (relative, max abs diff <= 1e-4)", () => {
+  it("FaceLandmark68Net: same 68 points for the same face crops (relative, max abs diff <= 1e-4)", (t) => {
     assert.equal(crops[0].shape[0], RECOGNITION_INPUT_SIZE);
     const net = loadFaceNet("faceLandmark68Net");
     const x = resizeBilinear(stack(crops), [LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE], { halfPixelCenters: false });
@@ -62,11 +63,12 @@ describe("faces: parity with face-api on TF.js", () => {
       const pts = landmarksFromOutput(out.subarray(136 * i, 136 * (i + 1)), 150, 150);
       const rel = pts.flatMap((p) => [p.x / 150, p.y / 150]);
       const d = maxAbsDiff(rel, c.landmarksRelative);
+      t.diagnostic(`crop ${i}: landmarks max abs diff ${d.toExponential(2)} (fraction of the crop)`);
       assert.ok(d <= 1e-4, `crop ${i}: max abs diff ${d}`);
     });
   });
 
-  it("TinyFaceDetector: same raw grid and the same boxes and scores on a 1920-px photo", () => {
+  it("TinyFaceDetector: same raw grid and the same boxes and scores on a 1920-px photo", (tc) => {
     const t = fx.tinyFaceDetector;
     const net = loadFaceNet("tinyFaceDetector");
     // face-api pads the photo at the bottom to a square, then resizes it to 416 (TF1 bilinear).
@@ -74,6 +76,7 @@ describe("faces: parity with face-api on TF.js", () => {
     const grid = net.forward(square);
     assert.deepEqual(grid.shape, t.grid.shape);
     const d = maxAbsDiff(grid.values, t.grid.data);
+    tc.diagnostic(`raw grid max abs diff ${d.toExponential(2)}`);
     assert.ok(d <= 1e-3, `raw grid: max abs diff ${d}`);
     const faces = detectFaceBoxes(photo, { detector: "tinyFaceDetector", inputSize: t.inputSize, minScore: t.scoreThreshold });
     assert.equal(faces.length, t.faces.length);
@@ -81,12 +84,13 @@ describe("faces: parity with face-api on TF.js", () => {
       const e = t.faces[i];
       assert.ok(Math.abs(f.score - e.score) <= 1e-5, `face ${i}: score ${f.score} vs ${e.score}`);
       const d = maxAbsDiff([f.x, f.y, f.width, f.height], [e.x, e.y, e.width, e.height]);
+      tc.diagnostic(`face ${i}: box max diff ${d.toExponential(2)} px, score diff ${Math.abs(f.score - e.score).toExponential(2)}`);
       assert.ok(d <= 0.01, `face ${i}: box differs by ${d} px`);
     });
   });
 
   // SSD at 512x512 is about 3 GFLOP: 2 s on the native backend, 15 s on the js one.
-  it("SSD MobileNetV1 + landmarks + aligned descriptors: face-api's whole pipeline on a 1920-px photo", { skip: getBackend() === "js" && "needs the native backend (slow on js)" }, () => {
+  it("SSD MobileNetV1 + landmarks + aligned descriptors: face-api's whole pipeline on a 1920-px photo", { skip: getBackend() === "js" && "needs the native backend (slow on js)" }, (t) => {
     const want: FxFace[] = fx.ssdMobilenetv1.faces;
     const got = embedFaces(photo);
     assert.equal(got.length, want.length);
@@ -99,6 +103,7 @@ describe("faces: parity with face-api on TF.js", () => {
       assert.ok(ld <= 0.01, `face ${i}: landmarks differ by ${ld} px`);
       assert.deepEqual(f.alignedBox, e.alignedRect, `face ${i}: aligned crop`);
       const dd = maxAbsDiff(f.descriptor, e.descriptor);
+      t.diagnostic(`face ${i}: box ${bd.toExponential(2)} px, landmarks ${ld.toExponential(2)} px, descriptor ${dd.toExponential(2)}`);
       assert.ok(dd <= 1e-4, `face ${i}: descriptor max abs diff ${dd}`);
     });
   });
