@@ -1,7 +1,6 @@
 // Input preparation as face-api's NetInput.toBatchTensor does it: pad the image to a square with zeros
 // (centred, or at the bottom/right), then resize bilinearly (TF1 style: no half-pixel centres).
 import { cast } from "../../ops/cast.js";
-import { resizeBilinear } from "../../ops/image.js";
 import { concat, slice } from "../../ops/movement.js";
 import { reshape } from "../../ops/reshape.js";
 import { fmtShape } from "../../tensor/shape.js";
@@ -38,12 +37,63 @@ export function padToSquare(image: Tensor, center: boolean): Tensor {
   return new Tensor(out, [n, n, c], image.dtype);
 }
 
-/** [h, w, 3] -> [1, size, size, 3]: padded to a square, then resized as face-api does. */
+/**
+ * [h, w, c] -> [1, size, size, c]: padded to a square with zeros, then resized bilinearly as TF.js'
+ * resizeBilinear(alignCorners false, halfPixelCenters false) does, in one pass that reads the zero padding
+ * virtually (a 1920-px photo would otherwise be copied into a 1920x1920 square first).
+ */
 export function toSquareInput(image: Tensor, size: number, center: boolean): Tensor {
-  let x = padToSquare(image, center);
-  x = reshape(x, [1, ...x.shape]);
-  if (x.shape[1] !== size) x = resizeBilinear(x, [size, size], { alignCorners: false, halfPixelCenters: false });
-  return x;
+  const [h, w, c] = image.shape;
+  const n = Math.max(h, w);
+  if (n === size) return reshape(padToSquare(image, center), [1, n, n, c]);
+  const diff = n - Math.min(h, w);
+  const before = diff - Math.round(diff * (center ? 0.5 : 1));
+  const offY = h < w ? before : 0;
+  const offX = w < h ? before : 0;
+  const scale = n / size; // TF.js computes the source coordinates in doubles
+  const rows = table(size, scale, n, offY, h);
+  const cols = table(size, scale, n, offX, w);
+  const src = image.values;
+  const out = new Float32Array(size * size * c);
+  const rowStride = w * c;
+  for (let y = 0; y < size; y++) {
+    const top = rows.lo[y];
+    const bot = rows.hi[y];
+    const yl = rows.t[y];
+    for (let x = 0; x < size; x++) {
+      const l = cols.lo[x];
+      const r = cols.hi[x];
+      const xl = cols.t[x];
+      const o = (y * size + x) * c;
+      for (let ch = 0; ch < c; ch++) {
+        // A source index of -1 is a padded (zero) pixel.
+        const tl = top >= 0 && l >= 0 ? src[top * rowStride + l * c + ch] : 0;
+        const tr = top >= 0 && r >= 0 ? src[top * rowStride + r * c + ch] : 0;
+        const bl = bot >= 0 && l >= 0 ? src[bot * rowStride + l * c + ch] : 0;
+        const br = bot >= 0 && r >= 0 ? src[bot * rowStride + r * c + ch] : 0;
+        const t = tl + (tr - tl) * xl;
+        const u = bl + (br - bl) * xl;
+        out[o + ch] = t + (u - t) * yl;
+      }
+    }
+  }
+  return new Tensor(out, [1, size, size, c], "float32");
+}
+
+/** Per output index: the two source indices in the unpadded image (-1 inside the padding) and the weight of the upper. */
+function table(size: number, scale: number, n: number, offset: number, extent: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } {
+  const lo = new Int32Array(size);
+  const hi = new Int32Array(size);
+  const t = new Float64Array(size);
+  const inImage = (k: number): number => (k - offset >= 0 && k - offset < extent ? k - offset : -1);
+  for (let i = 0; i < size; i++) {
+    const s = scale * i;
+    const fl = Math.max(0, Math.floor(s));
+    lo[i] = inImage(fl);
+    hi[i] = inImage(Math.min(n - 1, Math.ceil(s)));
+    t[i] = s - fl;
+  }
+  return { lo, hi, t };
 }
 
 /** A batch [n, size, size, 3] of square inputs made from each image (see toSquareInput). */

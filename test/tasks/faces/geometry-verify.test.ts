@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Point, alignedFaceRect, euclideanDistance, identifyFace, meanDistance, verifyFace } from "../../../src/index.js";
 import { clipRect, iou, nonMaxSuppression } from "../../../src/tasks/faces/geometry.js";
-import { padToSquare } from "../../../src/tasks/faces/preprocess.js";
+import { padToSquare, toSquareInput } from "../../../src/tasks/faces/preprocess.js";
+import { randomUniform, reshape, resizeBilinear } from "../../../src/index.js";
 import { Tensor } from "../../../src/tensor/tensor.js";
 
 describe("faces: geometry", () => {
@@ -55,6 +56,25 @@ describe("faces: geometry", () => {
     assert.deepEqual(rows(padToSquare(img, false)), [7, 7, 0, 0, 0]);
     const tall = padToSquare(new Tensor(new Float32Array(3).fill(1), [3, 1, 1]), true);
     assert.deepEqual(Array.from(tall.values), [1, 1, 1].flatMap((v) => [0, v, 0]));
+  });
+});
+
+describe("faces: square inputs", () => {
+  it("pad-and-resize in one pass equals padToSquare then resizeBilinear (TF1 style), for every layout", () => {
+    for (const [h, w] of [[37, 50], [50, 37], [9, 9], [300, 17]]) {
+      const img = randomUniform([h, w, 3], { minval: 0, maxval: 255, seed: h * w });
+      for (const center of [true, false])
+        for (const size of [16, 41, 64]) {
+          const got = toSquareInput(img, size, center);
+          const p = padToSquare(img, center);
+          const want = resizeBilinear(reshape(p, [1, ...p.shape]), [size, size], { halfPixelCenters: false });
+          assert.deepEqual(got.shape, [1, size, size, 3]);
+          let d = 0;
+          for (let i = 0; i < got.size; i++) d = Math.max(d, Math.abs(got.values[i] - want.values[i]));
+          // TF.js (which toSquareInput follows) computes source coordinates in doubles, the op in float32 as TF's C++.
+          assert.ok(d < 1e-2, `${h}x${w} center=${center} size=${size}: max diff ${d}`);
+        }
+    }
   });
 });
 
