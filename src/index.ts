@@ -44,6 +44,7 @@ export * from "./metrics/index.js";
 export * from "./layers/index.js";
 export * from "./models/index.js";
 export * from "./training/index.js";
+export * from "./io/index.js";
 export * from "./applications/index.js";
 export * from "./io/images.js";
 export * from "./tasks/faces/index.js";
