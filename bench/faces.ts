@@ -8,7 +8,7 @@
 // Writes bench/results/faces-<date>.md and prints it.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getBackend } from "../src/index.js";
@@ -139,7 +139,7 @@ const best = Math.min(...rows.filter((r) => r.engine.startsWith("deepts")).map((
 const lines = [
   `# Face recognition end to end: ${values.photo} (${img.shape[1]}x${img.shape[0]})`,
   "",
-  `${new Date().toISOString()} · ${cpus()[0]?.model ?? "cpu"} · ${cpus().length} cores · node ${process.version}`,
+  `${new Date().toISOString()} · ${cpus()[0]?.model ?? "cpu"} · ${cpus().length} cores · node ${process.version} · load average ${loadavg()[0].toFixed(1)} at the end (timings are noisy when it exceeds the cores)`,
   "",
   "Detect (SSD MobileNetV1, 512x512) + 68 landmarks + aligned 128-D descriptor of every face, from decoded pixels.",
   "",
