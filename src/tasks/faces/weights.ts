@@ -1,9 +1,10 @@
-// TF.js weights manifests (weights_manifest.json + binary shards), decoded as TF.js' io.decodeWeights does,
-// including uint8/uint16 affine quantization and float16. Private to the face nets until src/io has a
-// TF.js loader to share (then this file should defer to it).
+// TF.js weights manifests (weights_manifest.json + binary shards), as face-api ships its networks: a bare
+// manifest array with no model topology. Decoding (uint8/uint16 affine quantization, float16) is src/io's
+// TF.js reader, shared with TF.js layers models.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Tensor } from "../../tensor/tensor.js";
+import { decodeTfjsWeights } from "../../io/tfjs.js";
+import type { Tensor } from "../../tensor/tensor.js";
 
 /** One entry of a manifest group's `weights`. */
 export interface WeightSpec {
@@ -19,8 +20,6 @@ export interface WeightsGroup {
   weights: WeightSpec[];
 }
 
-const ITEM = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 } as const;
-
 function fail(source: string, msg: string): never {
   throw new Error(`${source}: ${msg}`);
 }
@@ -30,74 +29,7 @@ function fail(source: string, msg: string): never {
  * Quantized values become `q * scale + min` in float32 (rounded for int32), as TF.js computes them.
  */
 export function decodeWeights(bytes: Uint8Array, specs: readonly WeightSpec[], source = "<weights>"): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  let offset = 0;
-  for (const spec of specs) {
-    if (!spec || typeof spec.name !== "string") fail(source, `a weight entry has no name: ${JSON.stringify(spec)}`);
-    const where = `weight "${spec.name}"`;
-    if (!Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isSafeInteger(d) || d < 0))
-      fail(source, `${where}: invalid shape ${JSON.stringify(spec.shape)}`);
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (size > 2 ** 31 - 1) fail(source, `${where}: shape ${JSON.stringify(spec.shape)} is too large`);
-    if (spec.dtype !== "float32" && spec.dtype !== "int32" && spec.dtype !== "bool")
-      fail(source, `${where}: unsupported dtype ${JSON.stringify(spec.dtype)} (expected float32, int32 or bool)`);
-    const q = spec.quantization;
-    const stored = q ? q.dtype : spec.dtype;
-    if (!(stored in ITEM)) fail(source, `${where}: unknown quantization dtype ${JSON.stringify(stored)} (expected uint8, uint16 or float16)`);
-    const nbytes = size * ITEM[stored as keyof typeof ITEM];
-    if (offset + nbytes > bytes.length)
-      fail(source, `${where} needs bytes ${offset}..${offset + nbytes} but the shards hold ${bytes.length}: the weights file is truncated or does not match the manifest`);
-    // A fresh, aligned copy (a Buffer's slice would be a view into a shared pool).
-    const chunk = new Uint8Array(nbytes);
-    chunk.set(bytes.subarray(offset, offset + nbytes));
-    offset += nbytes;
-    out.set(spec.name, decodeOne(spec, chunk, size, source, where));
-  }
-  if (offset !== bytes.length)
-    fail(source, `the manifest describes ${offset} bytes but the shards hold ${bytes.length}: they do not belong together`);
-  return out;
-}
-
-function decodeOne(spec: WeightSpec, chunk: Uint8Array, size: number, source: string, where: string): Tensor {
-  const q = spec.quantization;
-  const buf = chunk.buffer;
-  if (!q) {
-    if (spec.dtype === "float32") return new Tensor(new Float32Array(buf), spec.shape, "float32");
-    if (spec.dtype === "int32") return new Tensor(new Int32Array(buf), spec.shape, "int32");
-    return new Tensor(new Uint8Array(buf).map((v) => (v ? 1 : 0)), spec.shape, "bool");
-  }
-  if (q.dtype === "float16") {
-    if (spec.dtype !== "float32") fail(source, `${where}: float16 quantization only applies to float32 weights, not ${spec.dtype}`);
-    const h = new Uint16Array(buf);
-    const v = new Float32Array(size);
-    for (let i = 0; i < size; i++) v[i] = halfToFloat(h[i]);
-    return new Tensor(v, spec.shape, "float32");
-  }
-  if (typeof q.min !== "number" || typeof q.scale !== "number" || !Number.isFinite(q.min) || !Number.isFinite(q.scale))
-    fail(source, `${where}: ${q.dtype} quantization needs numeric "min" and "scale", got ${JSON.stringify(q)}`);
-  const raw = q.dtype === "uint8" ? new Uint8Array(buf) : new Uint16Array(buf);
-  const { min, scale } = q;
-  if (spec.dtype === "float32") {
-    const v = new Float32Array(size);
-    for (let i = 0; i < size; i++) v[i] = raw[i] * scale + min;
-    return new Tensor(v, spec.shape, "float32");
-  }
-  if (spec.dtype === "int32") {
-    const v = new Int32Array(size);
-    for (let i = 0; i < size; i++) v[i] = Math.round(raw[i] * scale + min);
-    return new Tensor(v, spec.shape, "int32");
-  }
-  fail(source, `${where}: cannot dequantize into ${spec.dtype}`);
-}
-
-/** IEEE 754 half-precision bits to a number. */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
+  return decodeTfjsWeights({ modelJson: { weightsManifest: [{ paths: [], weights: specs }] }, groups: [bytes] }, source);
 }
 
 /** Parses a weights manifest's JSON text and checks its structure. */
@@ -131,22 +63,16 @@ export function loadWeightsManifest(manifestPath: string): Map<string, Tensor> {
     fail(manifestPath, `cannot read the weights manifest: ${(e as Error).message}`);
   }
   const groups = parseManifest(text, manifestPath);
-  const all = new Map<string, Tensor>();
-  for (const g of groups) {
-    const shards = g.paths.map((p) => {
+  const shards = groups.map((g) => {
+    const parts = g.paths.map((p) => {
       if (p.includes("..") || p.startsWith("/")) fail(manifestPath, `shard path ${JSON.stringify(p)} must stay beside the manifest`);
-      const file = join(dirname(manifestPath), p);
       try {
-        return readFileSync(file);
+        return readFileSync(join(dirname(manifestPath), p));
       } catch (e) {
         fail(manifestPath, `cannot read shard ${JSON.stringify(p)}: ${(e as Error).message}`);
       }
     });
-    const bytes = shards.length === 1 ? shards[0] : Buffer.concat(shards);
-    for (const [name, t] of decodeWeights(bytes, g.weights, manifestPath)) {
-      if (all.has(name)) fail(manifestPath, `weight "${name}" appears twice`);
-      all.set(name, t);
-    }
-  }
-  return all;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  });
+  return decodeTfjsWeights({ modelJson: { weightsManifest: groups }, groups: shards }, manifestPath);
 }
