@@ -15,3 +15,4 @@ export {
   DEFAULT_FACE_DISTANCE_THRESHOLD, type Identification, type Verification,
   euclideanDistance, identifyFace, meanDistance, verifyFace,
 } from "./verify.js";
+export * from "./recognize-api.js";
