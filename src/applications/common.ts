@@ -5,6 +5,7 @@ import type { ActivationId } from "../layers/activation-lookup.js";
 import { GlobalAveragePooling2D } from "../layers/global-average-pooling2d.js";
 import { GlobalMaxPooling2D } from "../layers/global-max-pooling2d.js";
 import type { Model } from "../models/model.js";
+import { loadWeights } from "../io/model-io.js";
 import type { SymbolicTensor } from "../models/symbolic.js";
 
 /** Feature pooling of a no-top model: none (4-D feature map), global average, or global max. */
@@ -16,8 +17,9 @@ export interface ApplicationArgs {
   includeTop?: boolean;
   /**
    * null (default: random initialization) or the path of a Keras weights file (.h5 such as
-   * `resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5`), mapped onto the layers by name.
-   * "imagenet" is refused: deepts never downloads; pass the downloaded file's path instead.
+   * `resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5`, .weights.h5, .keras), mapped onto the layers by
+   * name; with a path the builder returns a Promise of the model. "imagenet" is refused: deepts never
+   * downloads; pass the downloaded file's path instead.
    */
   weights?: string | null;
   /** Shape of one image, [height, width, channels]; default [224, 224, 3] (or [null, null, 3] without the top). */
@@ -56,26 +58,32 @@ export function obtainInputShape(
   return shape;
 }
 
-/** Checks `weights` before building (Keras checks it first too). */
-export function checkWeightsArg(label: string, weights: string | null | undefined): void {
-  if (weights === null || weights === undefined) return;
-  if (weights === "imagenet")
-    throw new Error(
-      `${label}: weights "imagenet" needs a download, which deepts never does; download the Keras weights file ` +
-        `(e.g. resnet50_weights_tf_dim_ordering_tf_kernels.h5) yourself and pass its path`,
-    );
-  if (typeof weights !== "string" || !existsSync(weights))
-    throw new Error(`${label}: weights must be null (random initialization) or the path of a Keras weights file; no file at ${JSON.stringify(weights)}`);
-}
+/** The builder's arguments when a weights file is given: the builder then returns a Promise (reading is async). */
+export type WithWeights<A extends { weights?: string | null }> = A & { weights: string };
 
-/** Loads a Keras weights file into `model` by layer name (no-op for null). */
-export function loadWeightsFile(label: string, model: Model, weights: string | null | undefined): void {
-  if (weights === null || weights === undefined) return;
-  // The Keras HDF5 reader (src/io) is not there yet; say so rather than ignore the file.
-  throw new Error(
-    `${label}: loading weights from ${JSON.stringify(weights)} is not yet supported (the Keras .h5 reader is being written); ` +
-      `build with weights null and set them with model.getLayer(name).setWeights(...)`,
-  );
+/**
+ * Runs a builder: with `weights` null, returns the model; with a path, a Promise of the model with the
+ * Keras file's weights loaded (legacy .h5 files such as Keras' application downloads map by layer name,
+ * see loadWeights in src/io), rejected with a clear error for "imagenet", a missing file or a bad one.
+ */
+export function buildApplication(label: string, weights: string | null | undefined, build: () => Model): Model | Promise<Model> {
+  if (weights === null || weights === undefined) return build();
+  return (async () => {
+    if (weights === "imagenet")
+      throw new Error(
+        `${label}: weights "imagenet" needs a download, which deepts never does; download the Keras weights file ` +
+          `(e.g. resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5) yourself and pass its path`,
+      );
+    if (typeof weights !== "string" || !existsSync(weights))
+      throw new Error(`${label}: weights must be null (random initialization) or the path of a Keras weights file; no file at ${JSON.stringify(weights)}`);
+    const model = build();
+    try {
+      await loadWeights(model, weights);
+    } catch (e) {
+      throw new Error(`${label}: cannot load weights from ${JSON.stringify(weights)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    return model;
+  })();
 }
 
 /** The no-top head: global average or max pooling, or the 4-D features unchanged. */

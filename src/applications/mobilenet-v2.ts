@@ -13,7 +13,7 @@ import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import { Model } from "../models/model.js";
 import type { SymbolicTensor } from "../models/symbolic.js";
 import {
-  type ApplicationArgs, checkClasses, checkWeightsArg, loadWeightsFile, obtainInputShape, poolFeatures, sym,
+  type ApplicationArgs, checkClasses, buildApplication, type WithWeights, obtainInputShape, poolFeatures, sym,
 } from "./common.js";
 import { type DecodedPrediction, decodePredictions as decodeImagenet, preprocessInput as preprocessImagenet, type PreprocessOptions } from "./imagenet.js";
 
@@ -83,35 +83,36 @@ function defaultName(alpha: number, rows: number | null): string {
  * @example
  * const backbone = mobileNetV2({ alpha: 0.35, includeTop: false, inputShape: [96, 96, 3], pooling: "avg" }); // [null, 1280]
  */
-export function mobileNetV2(args: MobileNetV2Args = {}): Model {
+export function mobileNetV2(args: WithWeights<MobileNetV2Args>): Promise<Model>;
+export function mobileNetV2(args?: MobileNetV2Args & { weights?: null }): Model;
+export function mobileNetV2(args: MobileNetV2Args = {}): Model | Promise<Model> {
   const label = "mobileNetV2";
   const { alpha = 1, includeTop = true, weights = null, pooling = null, classes = 1000, classifierActivation = "softmax" } = args;
-  checkWeightsArg(label, weights);
-  checkClasses(label, classes);
-  if (!(alpha > 0) || !Number.isFinite(alpha)) throw new Error(`${label}: alpha must be a positive number, got ${alpha}`);
-  // Keras picks the default size from a square input of a pretrained size, else 224.
-  const given = args.inputShape;
-  const [r, c] = given ?? [null, null];
-  const defaultSize = r !== null && r === c && [96, 128, 160, 192, 224].includes(r) ? r : 224;
-  const shape = obtainInputShape(label, given, { defaultSize, minSize: 32, requireFlatten: includeTop });
-  const input = Input({ shape });
-  let x = sym(new Conv2D({ filters: makeDivisible(32 * alpha, 8), kernelSize: 3, strides: 2, padding: "same", useBias: false, name: "Conv1" }).apply(input));
-  x = sym(new BatchNormalization({ ...BN, name: "bn_Conv1" }).apply(x));
-  x = sym(new ReLU({ maxValue: 6, name: "Conv1_relu" }).apply(x));
-  BLOCKS.forEach(([filters, stride, expansion], id) => {
-    x = invertedResBlock(x, expansion, stride, alpha, filters, id);
+  return buildApplication(label, weights, () => {
+    checkClasses(label, classes);
+    if (!(alpha > 0) || !Number.isFinite(alpha)) throw new Error(`${label}: alpha must be a positive number, got ${alpha}`);
+    // Keras picks the default size from a square input of a pretrained size, else 224.
+    const given = args.inputShape;
+    const [r, c] = given ?? [null, null];
+    const defaultSize = r !== null && r === c && [96, 128, 160, 192, 224].includes(r) ? r : 224;
+    const shape = obtainInputShape(label, given, { defaultSize, minSize: 32, requireFlatten: includeTop });
+    const input = Input({ shape });
+    let x = sym(new Conv2D({ filters: makeDivisible(32 * alpha, 8), kernelSize: 3, strides: 2, padding: "same", useBias: false, name: "Conv1" }).apply(input));
+    x = sym(new BatchNormalization({ ...BN, name: "bn_Conv1" }).apply(x));
+    x = sym(new ReLU({ maxValue: 6, name: "Conv1_relu" }).apply(x));
+    BLOCKS.forEach(([filters, stride, expansion], id) => {
+      x = invertedResBlock(x, expansion, stride, alpha, filters, id);
+    });
+    const lastFilters = alpha > 1 ? makeDivisible(1280 * alpha, 8) : 1280;
+    x = sym(new Conv2D({ filters: lastFilters, kernelSize: 1, useBias: false, name: "Conv_1" }).apply(x));
+    x = sym(new BatchNormalization({ ...BN, name: "Conv_1_bn" }).apply(x));
+    x = sym(new ReLU({ maxValue: 6, name: "out_relu" }).apply(x));
+    if (includeTop) {
+      x = sym(new GlobalAveragePooling2D().apply(x));
+      x = sym(new Dense({ units: classes, activation: classifierActivation, name: "predictions" }).apply(x));
+    } else x = poolFeatures(label, x, pooling);
+    return new Model({ inputs: input, outputs: x, name: args.name ?? defaultName(alpha, shape[0]) });
   });
-  const lastFilters = alpha > 1 ? makeDivisible(1280 * alpha, 8) : 1280;
-  x = sym(new Conv2D({ filters: lastFilters, kernelSize: 1, useBias: false, name: "Conv_1" }).apply(x));
-  x = sym(new BatchNormalization({ ...BN, name: "Conv_1_bn" }).apply(x));
-  x = sym(new ReLU({ maxValue: 6, name: "out_relu" }).apply(x));
-  if (includeTop) {
-    x = sym(new GlobalAveragePooling2D().apply(x));
-    x = sym(new Dense({ units: classes, activation: classifierActivation, name: "predictions" }).apply(x));
-  } else x = poolFeatures(label, x, pooling);
-  const model = new Model({ inputs: input, outputs: x, name: args.name ?? defaultName(alpha, shape[0]) });
-  loadWeightsFile(label, model, weights);
-  return model;
 }
 
 /** `keras.applications.mobilenet_v2.preprocess_input`: pixels in [0, 255] scaled to [-1, 1] ("tf" mode). */

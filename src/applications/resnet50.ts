@@ -14,7 +14,7 @@ import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import { Model } from "../models/model.js";
 import type { SymbolicTensor } from "../models/symbolic.js";
 import {
-  type ApplicationArgs, checkClasses, checkWeightsArg, loadWeightsFile, obtainInputShape, poolFeatures, sym,
+  type ApplicationArgs, checkClasses, buildApplication, type WithWeights, obtainInputShape, poolFeatures, sym,
 } from "./common.js";
 import { type DecodedPrediction, decodePredictions as decodeImagenet, preprocessInput as preprocessImagenet, type PreprocessOptions } from "./imagenet.js";
 
@@ -43,29 +43,28 @@ function stackV1(x: SymbolicTensor, filters: number, blocks: number, name: strin
 }
 
 /** Keras' ResNet (v1) builder: stem, the four stacks of `blocks`, and the head. */
-function resNetV1(label: string, blocks: readonly [number, number, number, number], defaultName: string, args: ApplicationArgs): Model {
+function resNetV1(label: string, blocks: readonly [number, number, number, number], defaultName: string, args: ApplicationArgs): Model | Promise<Model> {
   const { includeTop = true, weights = null, pooling = null, classes = 1000, classifierActivation = "softmax" } = args;
-  checkWeightsArg(label, weights);
-  checkClasses(label, classes);
-  const shape = obtainInputShape(label, args.inputShape, { defaultSize: 224, minSize: 32, requireFlatten: includeTop });
-  const input = Input({ shape });
-  let x = sym(new ZeroPadding2D({ padding: [[3, 3], [3, 3]], name: "conv1_pad" }).apply(input));
-  x = sym(new Conv2D({ filters: 64, kernelSize: 7, strides: 2, name: "conv1_conv" }).apply(x));
-  x = sym(new BatchNormalization({ axis: 3, epsilon: BN_EPSILON, name: "conv1_bn" }).apply(x));
-  x = sym(new Activation({ activation: "relu", name: "conv1_relu" }).apply(x));
-  x = sym(new ZeroPadding2D({ padding: [[1, 1], [1, 1]], name: "pool1_pad" }).apply(x));
-  x = sym(new MaxPooling2D({ poolSize: 3, strides: 2, name: "pool1_pool" }).apply(x));
-  x = stackV1(x, 64, blocks[0], "conv2", 1);
-  x = stackV1(x, 128, blocks[1], "conv3");
-  x = stackV1(x, 256, blocks[2], "conv4");
-  x = stackV1(x, 512, blocks[3], "conv5");
-  if (includeTop) {
-    x = sym(new GlobalAveragePooling2D({ name: "avg_pool" }).apply(x));
-    x = sym(new Dense({ units: classes, activation: classifierActivation, name: "predictions" }).apply(x));
-  } else x = poolFeatures(label, x, pooling, { avg: "avg_pool", max: "max_pool" });
-  const model = new Model({ inputs: input, outputs: x, name: args.name ?? defaultName });
-  loadWeightsFile(label, model, weights);
-  return model;
+  return buildApplication(label, weights, () => {
+    checkClasses(label, classes);
+    const shape = obtainInputShape(label, args.inputShape, { defaultSize: 224, minSize: 32, requireFlatten: includeTop });
+    const input = Input({ shape });
+    let x = sym(new ZeroPadding2D({ padding: [[3, 3], [3, 3]], name: "conv1_pad" }).apply(input));
+    x = sym(new Conv2D({ filters: 64, kernelSize: 7, strides: 2, name: "conv1_conv" }).apply(x));
+    x = sym(new BatchNormalization({ axis: 3, epsilon: BN_EPSILON, name: "conv1_bn" }).apply(x));
+    x = sym(new Activation({ activation: "relu", name: "conv1_relu" }).apply(x));
+    x = sym(new ZeroPadding2D({ padding: [[1, 1], [1, 1]], name: "pool1_pad" }).apply(x));
+    x = sym(new MaxPooling2D({ poolSize: 3, strides: 2, name: "pool1_pool" }).apply(x));
+    x = stackV1(x, 64, blocks[0], "conv2", 1);
+    x = stackV1(x, 128, blocks[1], "conv3");
+    x = stackV1(x, 256, blocks[2], "conv4");
+    x = stackV1(x, 512, blocks[3], "conv5");
+    if (includeTop) {
+      x = sym(new GlobalAveragePooling2D({ name: "avg_pool" }).apply(x));
+      x = sym(new Dense({ units: classes, activation: classifierActivation, name: "predictions" }).apply(x));
+    } else x = poolFeatures(label, x, pooling, { avg: "avg_pool", max: "max_pool" });
+    return new Model({ inputs: input, outputs: x, name: args.name ?? defaultName });
+  });
 }
 
 /**
@@ -74,17 +73,23 @@ function resNetV1(label: string, blocks: readonly [number, number, number, numbe
  * @example
  * const backbone = resnet50({ includeTop: false, inputShape: [96, 96, 3], pooling: "avg" }); // [null, 2048]
  */
-export function resnet50(args: ApplicationArgs = {}): Model {
+export function resnet50(args: WithWeights<ApplicationArgs>): Promise<Model>;
+export function resnet50(args?: ApplicationArgs & { weights?: null }): Model;
+export function resnet50(args: ApplicationArgs = {}): Model | Promise<Model> {
   return resNetV1("resnet50", [3, 4, 6, 3], "resnet50", args);
 }
 
 /** ResNet101 as `keras.applications.ResNet101` (44,707,176 parameters with the top). */
-export function resnet101(args: ApplicationArgs = {}): Model {
+export function resnet101(args: WithWeights<ApplicationArgs>): Promise<Model>;
+export function resnet101(args?: ApplicationArgs & { weights?: null }): Model;
+export function resnet101(args: ApplicationArgs = {}): Model | Promise<Model> {
   return resNetV1("resnet101", [3, 4, 23, 3], "resnet101", args);
 }
 
 /** ResNet152 as `keras.applications.ResNet152` (60,419,944 parameters with the top). */
-export function resnet152(args: ApplicationArgs = {}): Model {
+export function resnet152(args: WithWeights<ApplicationArgs>): Promise<Model>;
+export function resnet152(args?: ApplicationArgs & { weights?: null }): Model;
+export function resnet152(args: ApplicationArgs = {}): Model | Promise<Model> {
   return resNetV1("resnet152", [3, 8, 36, 3], "resnet152", args);
 }
 

@@ -42,9 +42,11 @@ export const SLOW = process.env.DEEPTS_SLOW === "1";
 
 /** Builds a model with the named builder of the public API and the fixture's arguments. */
 export function build(builder: string, args: Record<string, unknown>): Model {
-  const f = (deepts as unknown as Record<string, (a: Record<string, unknown>) => Model>)[builder];
+  const f = (deepts as unknown as Record<string, (a: Record<string, unknown>) => Model | Promise<Model>>)[builder];
   assert.equal(typeof f, "function", `no builder ${builder} in the public API`);
-  return f(args);
+  const m = f(args);
+  assert.ok(!(m instanceof Promise), `${builder}: a builder without weights returns the model itself`);
+  return m;
 }
 
 /** The Keras structure cases of `builders`. */

@@ -2,9 +2,6 @@
 // layer, predictions with deterministic weights, and the builder's option checks.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { applications, resnet50, tensor } from "../../src/index.js";
 import { assertClose } from "../helpers/assert.js";
 import { parityCases, parityTests, structureCases, structureTests } from "./helpers.js";
@@ -21,20 +18,12 @@ describe("resnet50: predictions", () => {
 });
 
 describe("resnet50: options", () => {
-  it("refuses weights 'imagenet' (no downloads), a missing file, and bad options, with clear errors", () => {
-    assert.throws(() => resnet50({ weights: "imagenet" }), /never does; download the Keras weights file/);
-    assert.throws(() => resnet50({ weights: "/nonexistent/w.h5" }), /no file at/);
+  it("refuses bad options with clear errors", () => {
     assert.throws(() => resnet50({ inputShape: [null, null, 3] }), /with includeTop true, give a static inputShape/);
     assert.throws(() => resnet50({ includeTop: false, inputShape: [31, 64, 3] }), /at least 32x32/);
     assert.throws(() => resnet50({ includeTop: false, inputShape: [64, 64] }), /\[height, width, channels\]/);
     assert.throws(() => resnet50({ includeTop: false, pooling: "mean" as never, inputShape: [32, 32, 3] }), /pooling must be null, "avg" or "max"/);
     assert.throws(() => resnet50({ classes: 0 }), /classes must be a positive integer/);
-  });
-
-  it("a weights file is refused until the Keras .h5 reader lands (never silently ignored)", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "deepts-app-")), "w.h5");
-    writeFileSync(path, "not hdf5");
-    assert.throws(() => resnet50({ includeTop: false, inputShape: [32, 32, 3], weights: path }), /not yet supported/);
   });
 
   it("preprocessInput is Keras' caffe mode (RGB to BGR minus the ImageNet mean)", () => {
