@@ -11,11 +11,11 @@ export interface StyleSpec {
   height: number;
 }
 
-const deepts: Impl<Deepts, StyleSpec> = (dt, { width, height }) => {
+const deepts: Impl<Deepts, StyleSpec> = async (dt, { width, height }) => {
   if (!("StyleTransfer" in dt)) throw new NotAvailable("deepts has no StyleTransfer export");
   const content = dt.randomUniform([height, width, 3], { seed: 1 });
   const style = dt.randomUniform([height, width, 3], { seed: 2 });
-  const st = new dt.StyleTransfer(content, style, { backbone: dt.vgg19Backbone({ weights: null }), seed: 3 });
+  const st = new dt.StyleTransfer(content, style, { backbone: await dt.vgg19Backbone({ weights: null }), seed: 3 });
   return () => st.step();
 };
 

@@ -72,13 +72,13 @@ export class StyleRun {
     const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
     // Random VGG19 weights (for timing) come from the same seed, so that a run can be repeated exactly.
     if (opts.weights === "random") dt.setSeed(seed);
-    const backbone =
-      opts.backbone === "mobilenetv2"
-        ? dt.defaultStyleBackbone()
-        : dt.vgg19Backbone({ weights: opts.weights === "random" ? null : opts.weights, preprocess: opts.preprocess });
     const contentImg = await dt.readImage(opts.content);
     const styleImg = await dt.readImage(opts.style);
     const size = opts.size ?? defaultSize(contentImg.shape[0], contentImg.shape[1]);
+    const backbone =
+      opts.backbone === "mobilenetv2"
+        ? await dt.defaultStyleBackbone(size)
+        : await dt.vgg19Backbone({ weights: opts.weights === "random" ? null : opts.weights, preprocess: opts.preprocess });
     const transfer = new dt.StyleTransfer(dt.toUnitRgb(contentImg, size), dt.toUnitRgb(styleImg, size), {
       backbone, contentLayer: opts.contentLayer, styleLayers: opts.styleLayers, alpha: opts.alpha, beta: opts.beta,
       tvWeight: opts.tv, learningRate: opts.learningRate, noise: opts.noise, seed,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { defaultSize, parseStyleLayers } from "../../cli/commands/_style-run.js";
 import { mul, randomUniform, readImage, writeImage } from "../../src/index.js";
+import { randomMobileNetV2, writeFakeNsfwjs } from "../tasks/style/fake-nsfwjs.js";
 import { run } from "./capture.js";
 
 describe("deepts style", () => {
@@ -62,7 +63,7 @@ describe("deepts style", () => {
     const cases: [string[], number, RegExp][] = [
       [[p("missing.jpg"), s, "-o", o, "--weights", "random"], 1, /CONTENT ".*missing.jpg": no such file/],
       [[c, p("corrupt.jpg"), "-o", o, "--weights", "random"], 1, /readImage: cannot decode ".*corrupt.jpg"/],
-      [[c, s, "-o", o], 1, /default backbone \(the pretrained MobileNetV2 shipped in the npm package nsfwjs\) needs deepts' TF.js model loader/],
+      [[c, s, "-o", o, "--backbone", "mobilenetv2", "--weights", "x.h5"], 2, /--weights is for --backbone vgg19/],
       [[c, s, "-o", o, "--weights", p("nope.h5")], 1, /--weights ".*nope.h5": no such file/],
       [[c, s, "-o", o, "--backbone", "vgg19"], 2, /--backbone vgg19 needs --weights vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5/],
       [[c, s, "-o", p("bad/out.gif"), "--weights", "random"], 2, /name the output .png, .jpg, .jpeg or .webp/],
@@ -79,6 +80,26 @@ describe("deepts style", () => {
       assert.equal(r.out, "", `${argv.join(" ")}: nothing on stdout`);
     }
     assert.equal(existsSync(p("bad")), false, "nothing written");
+  });
+
+  it("the default backbone (nsfwjs' MobileNetV2; here a stand-in package with random weights)", async () => {
+    writeFakeNsfwjs(p("nsfwjs"), randomMobileNetV2([64, 64, 3]));
+    const saved = process.env.DEEPTS_NSFWJS_DIR;
+    try {
+      process.env.DEEPTS_NSFWJS_DIR = p("nsfwjs");
+      const r = await run(["style", p("content.png"), p("style.jpg"), "-o", p("mb.png"), "--size", "64x48", "--steps", "2", "--seed", "1", "--lr", "0.05"]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /at 64x48, mobilenetv2 \(nsfwjs 4.4.0 weights\), content layer block_13_expand_relu, style layers Conv1_relu:0.2,block_1_expand_relu:0.2,block_3_expand_relu:0.2,block_6_expand_relu:0.2,block_13_expand_relu:0.2,/);
+      assert.deepEqual([...(await readImage(p("mb.png"))).shape], [48, 64, 3]);
+      process.env.DEEPTS_NSFWJS_DIR = p("no-nsfwjs");
+      const bad = await run(["style", p("content.png"), p("style.jpg"), "-o", p("bad/x.png")]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.err, /no-nsfwjs.*model.min.js is missing; nsfwjs 4.4.0 ships its MobileNetV2 there/);
+      assert.equal(existsSync(p("bad")), false, "nothing written");
+    } finally {
+      if (saved === undefined) delete process.env.DEEPTS_NSFWJS_DIR;
+      else process.env.DEEPTS_NSFWJS_DIR = saved;
+    }
   });
 
   it("--style-layers and the default size", () => {

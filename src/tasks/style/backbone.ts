@@ -1,14 +1,17 @@
 // The networks whose activations define content and style: VGG19 from a Keras weights file (the course's
 // choice), any functional model with named layers (tests use a tiny VGG-like one), and the default offline
-// backbone (the pretrained MobileNetV2 shipped in the npm package nsfwjs).
+// backbone (the pretrained MobileNetV2 shipped in the npm package nsfwjs, see mobilenet.ts).
 import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { vgg19 } from "../../applications/vgg.js";
+import { loadWeights } from "../../io/model-io.js";
 import { preprocessInput } from "../../applications/imagenet.js";
 import { Model } from "../../models/model.js";
 import type { SymbolicTensor } from "../../models/symbolic.js";
 import { mul } from "../../ops/arithmetic.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { CONTENT_LAYER, STYLE_LAYERS, type StyleLayer } from "./costs.js";
+import { NSFWJS_VERSION, foldMobileNetV2, nsfwjsMobileNetV2 } from "./mobilenet.js";
 
 /** How a backbone turns the generated image (RGB in [0, 1], [1, h, w, 3]) into its input. */
 export type BackboneInput = (image01: Tensor) => Tensor;
@@ -32,7 +35,7 @@ export interface StyleBackbone {
 export type VggPreprocess = "course" | "caffe";
 
 export interface Vgg19BackboneOptions {
-  /** Path of `vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5` (or the with-top file), or null for random weights (timing and tests only). */
+  /** Path of Keras' `vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5`, or null for random weights (timing and tests only). */
   weights: string | null;
   /** Default "course". */
   preprocess?: VggPreprocess;
@@ -64,30 +67,48 @@ export function styleBackbone(args: {
  * content layer block5_conv4, weights from the Keras file the user downloaded.
  *
  * @example
- * const b = vgg19Backbone({ weights: "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5" });
+ * const b = await vgg19Backbone({ weights: "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5" });
  */
-export function vgg19Backbone(opts: Vgg19BackboneOptions): StyleBackbone {
+export async function vgg19Backbone(opts: Vgg19BackboneOptions): Promise<StyleBackbone> {
   const { weights } = opts;
   if (weights !== null && !existsSync(weights))
     throw new Error(`vgg19Backbone: no weights file at ${JSON.stringify(weights)}; download vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 (Keras) and pass its path`);
   const mode = opts.preprocess ?? "course";
   if (mode !== "course" && mode !== "caffe") throw new RangeError(`vgg19Backbone: preprocess must be "course" or "caffe", got ${JSON.stringify(mode)}`);
-  const model = vgg19({ includeTop: false, weights, inputShape: [null, null, 3] });
+  const model = vgg19({ includeTop: false, inputShape: [null, null, 3] });
+  if (weights !== null) await loadWeights(model, weights);
   const preprocess: BackboneInput = mode === "course" ? (x) => x : (x) => preprocessInput(mul(x, 255), { mode: "caffe" });
-  const file = weights === null ? "random weights" : weights.split(/[\\/]/).pop()!;
+  const file = weights === null ? "random weights" : basename(weights);
   return styleBackbone({ model, contentLayer: CONTENT_LAYER, styleLayers: STYLE_LAYERS, preprocess, name: `vgg19 (${file}, ${mode} input)` });
 }
 
 /**
- * The default offline backbone: the pretrained MobileNetV2 of the npm package nsfwjs. It needs deepts'
- * TF.js model loader, which is not there yet; until then this says so.
+ * The default style layers of MobileNetV2, VGG19's choice transposed: the first activation at each scale
+ * (strides 2, 2, 4, 8 and 16), each weighted 0.2.
  */
-export function defaultStyleBackbone(): StyleBackbone {
-  throw new Error(
-    "style transfer: the default backbone (the pretrained MobileNetV2 shipped in the npm package nsfwjs) needs " +
-      "deepts' TF.js model loader, which is not available yet; pass a VGG19 Keras weights file instead " +
-      "(--weights vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5)",
-  );
+export const MOBILENET_STYLE_LAYERS: readonly StyleLayer[] = Object.freeze([
+  ["Conv1_relu", 0.2], ["block_1_expand_relu", 0.2], ["block_3_expand_relu", 0.2], ["block_6_expand_relu", 0.2], ["block_13_expand_relu", 0.2],
+] as const);
+
+/** The default content layer of MobileNetV2: the deepest of the style layers' scales (stride 16), as block5_conv4 is VGG19's. */
+export const MOBILENET_CONTENT_LAYER = "block_13_expand_relu";
+
+/**
+ * The default offline backbone: the pretrained MobileNetV2 shipped in the npm package nsfwjs, built for
+ * images of `size` = [height, width] (its stride-2 paddings depend on it), batch norms folded.
+ * Its input is the [0, 1] image, as nsfwjs feeds it.
+ */
+export async function mobileNetV2Backbone(opts: { size: readonly [number, number]; nsfwjsDir?: string }): Promise<StyleBackbone> {
+  const [h, w] = opts.size;
+  if (!(Number.isInteger(h) && Number.isInteger(w) && h >= 32 && w >= 32))
+    throw new RangeError(`mobileNetV2Backbone: the image must be at least 32x32 pixels (MobileNetV2 halves it 5 times), got ${w}x${h}`);
+  const model = foldMobileNetV2(nsfwjsMobileNetV2([h, w, 3], opts.nsfwjsDir));
+  return styleBackbone({ model, contentLayer: MOBILENET_CONTENT_LAYER, styleLayers: MOBILENET_STYLE_LAYERS, name: `mobilenetv2 (nsfwjs ${NSFWJS_VERSION} weights)` });
+}
+
+/** The backbone used when no VGG19 weights are given: mobileNetV2Backbone, which works offline. */
+export async function defaultStyleBackbone(size: readonly [number, number]): Promise<StyleBackbone> {
+  return mobileNetV2Backbone({ size });
 }
 
 /** A model from the backbone's input to the outputs of `layers`, in that order. */

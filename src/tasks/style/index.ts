@@ -5,7 +5,8 @@ export {
 } from "./costs.js";
 export {
   type BackboneInput, type StyleBackbone, type Vgg19BackboneOptions, type VggPreprocess,
-  defaultStyleBackbone, styleFeatureModel, styleBackbone, vgg19Backbone,
+  MOBILENET_CONTENT_LAYER, MOBILENET_STYLE_LAYERS, defaultStyleBackbone, mobileNetV2Backbone, styleFeatureModel, styleBackbone, vgg19Backbone,
 } from "./backbone.js";
+export { NSFWJS_VERSION, foldMobileNetV2, nsfwjsMobileNetV2 } from "./mobilenet.js";
 export { type CostRecord, type Costs, StyleTransfer, type StyleTransferOptions } from "./transfer.js";
 export { fromUnitRgb, parseImageSize, toUnitRgb } from "./images.js";
