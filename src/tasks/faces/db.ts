@@ -13,6 +13,11 @@ import {
 import { type FaceDbJson, type ImportOptions, exportFaceDb, importFaceDb } from "./db-json.js";
 
 export { FACE_DB_SCHEMA_VERSION, UNKNOWN_NAME } from "./db-schema.js";
+
+/** Checks a person's name as enroll does (1..100 characters, no control characters, not "unknown"); returns it. */
+export function checkPersonName(name: string): string {
+  return checkName("checkPersonName", name);
+}
 export type { FaceDbJson, ImportOptions } from "./db-json.js";
 
 type Db = BetterSqlite3.Database;

@@ -180,3 +180,24 @@ export function pairDistances(pairs: FacePairs, descriptors: ReadonlyMap<string,
     .filter(([a, b]) => descriptors.has(a) && descriptors.has(b))
     .map(([a, b, same]) => ({ a, b, same, distance: euclideanDistance(descriptors.get(a)!, descriptors.get(b)!) }));
 }
+
+/**
+ * Pairs for calibration from the labelled pairs and their faces in other renderings of the photos: each
+ * labelled pair as it is ("photos"), and for each variant every face against itself in the variant (same
+ * person, certain) and each labelled pair with its second face taken from the variant.
+ */
+export function variantPairDistances(
+  pairs: FacePairs, byVariant: ReadonlyMap<PhotoVariant, ReadonlyMap<string, ArrayLike<number>>>,
+): (LabelledDistance & { a: string; b: string; kind: string })[] {
+  const orig = byVariant.get("original");
+  if (!orig) throw new RangeError("variantPairDistances: the descriptors of the original photos are needed");
+  const out: (LabelledDistance & { a: string; b: string; kind: string })[] = pairDistances(pairs, orig).map((p) => ({ ...p, kind: "photos" }));
+  for (const [variant, desc] of byVariant) {
+    if (variant === "original") continue;
+    for (const f of pairs.faces)
+      if (orig.has(f.id) && desc.has(f.id)) out.push({ a: f.id, b: f.id, same: true, distance: euclideanDistance(orig.get(f.id)!, desc.get(f.id)!), kind: variant });
+    for (const [a, b, same] of pairs.pairs)
+      if (orig.has(a) && desc.has(b)) out.push({ a, b, same, distance: euclideanDistance(orig.get(a)!, desc.get(b)!), kind: variant });
+  }
+  return out;
+}

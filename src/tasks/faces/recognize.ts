@@ -19,7 +19,7 @@ export type DistanceAggregate = "min" | "mean";
 export interface RecognizeOptions {
   /** The embedding model of the probe descriptors (see faceEmbeddingModelId); must equal the database's. */
   model: string;
-  /** Match when the distance is below it. Default: the database's calibrated one, else 0.6. */
+  /** Match when the distance is below it. Default: see resolveThreshold. */
   threshold?: number;
   /** Default "min". */
   aggregate?: DistanceAggregate;
@@ -70,10 +70,30 @@ export function distanceToPerson(query: Descriptor, references: readonly Descrip
   return aggregate === "min" ? Math.min(...d) : d.reduce((a, b) => a + b, 0) / d.length;
 }
 
-/** The threshold to use with a database: the given one, else the one calibrated and stored for the model, else 0.6. */
-export function resolveThreshold(db: FaceDatabase, model: string, threshold?: number): number {
-  if (threshold !== undefined) return checkThreshold("faces", threshold);
-  return db.threshold(model) ?? DEFAULT_FACE_DISTANCE_THRESHOLD;
+/**
+ * Verification thresholds that deepts calibrated for known embedding models (docs/faces.md): the best
+ * accuracy on data/faces-pairs.json with its photo variants (`deepts faces calibrate --variants`).
+ */
+export const CALIBRATED_FACE_THRESHOLDS: Readonly<Record<string, number>> = {
+  // face-api 1.7.15 FaceRecognitionNet: 96 same-person and 1108 different-person pairs, ROC AUC 0.964,
+  // accuracy 99.1% (88.5% of same-person pairs accepted, none of the different-person pairs).
+  "face-api.faceRecognitionNet/sha256:c2cf51e45a1f": 0.434,
+};
+
+/** Where a threshold came from: given, calibrated and stored in the database, calibrated by deepts, or 0.6. */
+export type ThresholdSource = "given" | "database" | "deepts" | "default";
+
+/**
+ * The threshold to use with a database and model: the given one, else the one calibrated and stored in
+ * the database for the model, else deepts' calibration for the model, else 0.6 (dlib's and face-api's).
+ */
+export function resolveThreshold(db: FaceDatabase, model: string, threshold?: number): { threshold: number; source: ThresholdSource } {
+  if (threshold !== undefined) return { threshold: checkThreshold("faces", threshold), source: "given" };
+  const stored = db.threshold(model);
+  if (stored !== undefined) return { threshold: stored, source: "database" };
+  const ours = CALIBRATED_FACE_THRESHOLDS[model];
+  if (ours !== undefined) return { threshold: ours, source: "deepts" };
+  return { threshold: DEFAULT_FACE_DISTANCE_THRESHOLD, source: "default" };
 }
 
 export interface PersonVerification {
@@ -95,7 +115,7 @@ export function verifyPerson(db: FaceDatabase, name: string, descriptor: Descrip
   const aggregate = checkAggregate("verifyPerson", opts.aggregate ?? "min");
   const refs = db.descriptorsOf(name, opts.model);
   checkLength("verifyPerson", descriptor, refs[0]);
-  const threshold = resolveThreshold(db, opts.model, opts.threshold);
+  const { threshold } = resolveThreshold(db, opts.model, opts.threshold);
   const distance = distanceToPerson(descriptor, refs, aggregate);
   return { name, match: distance < threshold, distance, threshold };
 }
@@ -120,7 +140,7 @@ export function identifyPeople(db: FaceDatabase, descriptors: readonly Descripto
   const op = "identifyPeople";
   const aggregate = checkAggregate(op, opts.aggregate ?? "min");
   const gallery = db.gallery(opts.model);
-  const threshold = resolveThreshold(db, opts.model, opts.threshold);
+  const { threshold } = resolveThreshold(db, opts.model, opts.threshold);
   return descriptors.map((q) => identifyIn(gallery, q, threshold, aggregate));
 }
 

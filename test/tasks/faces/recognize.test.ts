@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { FaceDatabase } from "../../../src/tasks/faces/db.js";
 import {
-  type LabelledDistance, calibrateThreshold, distanceToPerson, evaluateThreshold, faceEmbeddingModelId, identifyIn,
-  identifyPeople, rocAuc, rocCurve, verifyPerson,
+  CALIBRATED_FACE_THRESHOLDS, type LabelledDistance, calibrateThreshold, distanceToPerson, evaluateThreshold, faceEmbeddingModelId, identifyIn,
+  identifyPeople, resolveThreshold, rocAuc, rocCurve, verifyPerson,
 } from "../../../src/tasks/faces/recognize.js";
 
 const dir = mkdtempSync(join(tmpdir(), "deepts-recognize-"));
@@ -141,9 +141,22 @@ describe("faces: verification and identification", () => {
     assert.deepEqual(identifyIn(new Map(), probe, 0.6), { name: "unknown", nearest: null, distance: Infinity, threshold: 0.6 });
   });
 
-  it("faceEmbeddingModelId names face-api's FaceRecognitionNet and hashes its weights", () => {
+  it("faceEmbeddingModelId names face-api's FaceRecognitionNet and hashes its weights; deepts' calibration is for it", () => {
     const id = faceEmbeddingModelId();
     assert.match(id, /^face-api\.faceRecognitionNet\/sha256:[0-9a-f]{12}$/);
     assert.equal(faceEmbeddingModelId(), id);
+    // The calibrated threshold is keyed by this id: other weights would not get it.
+    assert.deepEqual(Object.keys(CALIBRATED_FACE_THRESHOLDS), [id]);
+  });
+
+  it("resolveThreshold: given, else stored in the database, else deepts' calibration for the model, else 0.6", () => {
+    const d = FaceDatabase.open(join(dir, "t.db"));
+    const id = faceEmbeddingModelId();
+    assert.deepEqual(resolveThreshold(d, M), { threshold: 0.6, source: "default" });
+    assert.deepEqual(resolveThreshold(d, id), { threshold: CALIBRATED_FACE_THRESHOLDS[id], source: "deepts" });
+    d.setThreshold(id, 0.5);
+    assert.deepEqual(resolveThreshold(d, id), { threshold: 0.5, source: "database" });
+    assert.deepEqual(resolveThreshold(d, id, 0.3), { threshold: 0.3, source: "given" });
+    d.close();
   });
 });
