@@ -49,3 +49,4 @@ export * from "./applications/index.js";
 export * from "./io/images.js";
 export * from "./tasks/faces/index.js";
 export * from "./tasks/style/index.js";
+export * from "./tasks/finetune/index.js";
