@@ -201,6 +201,9 @@ export function reverse(x: TensorLike, axes: number | readonly number[]): Tensor
   return record("reverse", [t], out, ([dy]) => [reverse(dy, ax)]);
 }
 
+/** Keras' and NumPy's name for `reverse`: flips the order of elements along `axes`. */
+export const flip = reverse;
+
 /**
  * Repeats each element `repeats` times (a number, or one count per element) along `axis`,
  * as tf.repeat; without an axis the input is flattened first.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import {
-  type Tensor, add, arange, concat, grad, mul, pad, randomNormal, repeat, reverse, slice, split,
+  type Tensor, add, arange, concat, flip, grad, mul, pad, randomNormal, repeat, reverse, slice, split,
   stack, sum, tensor, tile, transpose, unstack, zeros,
 } from "../../src/index.js";
 import { forEachBackend } from "../helpers/backends.js";
@@ -84,6 +84,7 @@ forEachBackend("movement ops", () => {
     assert.deepEqual(pad(M, [[0, 0], [1, 1]], { mode: "REFLECT" as "reflect" }).array(), [[2, 1, 2, 3, 2], [5, 4, 5, 6, 5]]);
     assert.deepEqual(reverse(M, [0, 1]).array(), [[6, 5, 4], [3, 2, 1]]);
     assert.deepEqual(reverse(M, -1).array(), [[3, 2, 1], [6, 5, 4]]);
+    assert.deepEqual(flip(M, 0).array(), [[4, 5, 6], [1, 2, 3]]); // Keras/NumPy name
     assert.deepEqual(repeat(M, 2, 0).array(), [[1, 2, 3], [1, 2, 3], [4, 5, 6], [4, 5, 6]]);
     assert.deepEqual(repeat(tensor([1, 2]), [0, 3]).array(), [2, 2, 2]);
     assert.deepEqual(transpose(M).array(), [[1, 4], [2, 5], [3, 6]]);
