@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { it } from "node:test";
-import { GradientTape, type Tensor, abs, max, min, randomUniform, reshape, sub, tensor, zeros } from "../../../src/index.js";
+import { GradientTape, type Tensor, abs, loadWeights, max, min, randomUniform, reshape, sub, tensor, zeros } from "../../../src/index.js";
 import {
   type StyleLayer, StyleTransfer, fromUnitRgb, parseImageSize, styleBackbone, toUnitRgb, vgg19Backbone,
 } from "../../../src/tasks/style/index.js";
@@ -112,4 +114,15 @@ it("parseImageSize and toUnitRgb", () => {
   const grey = toUnitRgb(tensor([[[51]]]), [1, 1]);
   assertClose(grey, tensor([[[0.2, 0.2, 0.2]]]), { rtol: 1e-6 });
   assertClose(fromUnitRgb(tensor([-0.5, 0.5, 2])), tensor([0, 127.5, 255]));
+});
+
+it("a weights file in the Keras 1 layout of the downloadable VGG19 file (names block1_conv1_W_1:0) loads into the tiny net", async () => {
+  const fixture = transferCases[1];
+  const model = tinyVgg();
+  await loadWeights(model, join(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "keras", "style_tiny_vgg_keras1.h5"));
+  for (const name of ["block1_conv1", "block1_conv2", "block2_conv1", "block2_conv2"]) {
+    const [k, b] = model.getLayer(name).getWeights();
+    assert.deepEqual([...k.values], [...fromSpec(fixture.inputs[`${name}/kernel`]).values], `${name} kernel`);
+    assert.deepEqual([...b.values], [...fromSpec(fixture.inputs[`${name}/bias`]).values], `${name} bias`);
+  }
 });
