@@ -11,3 +11,6 @@ export {
   preprocessInput, decodePredictions, deprocessCaffe, imagenetClasses, type PreprocessMode, type PreprocessOptions, type DecodedPrediction,
 } from "./imagenet.js";
 export * as applications from "./namespace.js";
+export {
+  pretrainedMobileNetV2, loadNsfwjsModel, readNsfwjsFiles, findNsfwjs, NSFWJS_VERSION, PRETRAINED_MOBILENET_V2_SCALE, type PretrainedMobileNetV2Options,
+} from "./pretrained-mobilenet.js";

@@ -76,6 +76,7 @@ function drawPanel(c: Canvas, p: Panel, box: { x: number; y: number; w: number; 
     if (i > 0) {
       const xm = (px(i - 1) + px(i)) / 2;
       c.line(xm, y, xm, y + h, GREEN, 2, 6);
+      c.rect(xm + 3, y + 3, Canvas.textWidth("FINE-TUNING") + 2, 9, [255, 255, 255]);
       c.text(xm + 4, y + 4, "FINE-TUNING", GREEN);
     }
   }

@@ -24,10 +24,10 @@ export interface TransferModelOptions {
   /** Dropout rate before the head (default 0.2). */
   dropout?: number;
   /**
-   * How the backbone wants its pixels: "mobilenet" (default; [0, 255] to [-1, 1], mobilenet_v2.preprocess_input) or
-   * "none" (the backbone takes [0, 255] as it is).
+   * How the backbone wants its pixels: "mobilenet" (default; [0, 255] to [-1, 1], mobilenet_v2.preprocess_input),
+   * "unit" ([0, 1], as the pretrained MobileNetV2 of nsfwjs) or "none" (the backbone takes [0, 255] as it is).
    */
-  preprocess?: "mobilenet" | "none";
+  preprocess?: "mobilenet" | "unit" | "none";
   /** Seed of the augmentation and dropout layers (reproducible runs). */
   seed?: number;
   /** Name of the model (default "transfer_model"). */
@@ -76,7 +76,10 @@ export function buildTransferModel(backbone: Model, opts: TransferModelOptions):
     });
     x = augmenter.apply(x) as SymbolicTensor;
   }
+  if (!["mobilenet", "unit", "none"].includes(preprocess))
+    throw new Error(`buildTransferModel: preprocess must be "mobilenet", "unit" or "none", got ${JSON.stringify(preprocess)}`);
   if (preprocess === "mobilenet") x = new Rescaling({ scale: 1 / 127.5, offset: -1, name: "preprocess_input" }).apply(x) as SymbolicTensor;
+  if (preprocess === "unit") x = new Rescaling({ scale: 1 / 255, name: "preprocess_input" }).apply(x) as SymbolicTensor;
   backbone.trainable = false;
   x = backbone.apply(x, { training: false }) as SymbolicTensor;
   if (x.shape.length === 4) x = new GlobalAveragePooling2D({ name: "global_average_pooling2d" }).apply(x) as SymbolicTensor;
