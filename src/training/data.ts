@@ -167,14 +167,18 @@ export class ArrayBatches implements BatchSource {
 
 /** Batches from a user dataset, unpacked and converted; class weights applied per batch. */
 export class DatasetBatches implements BatchSource {
-  readonly numBatches = null;
+  /** Known when the dataset says how many batches a pass holds (a `cardinality` property, as tf.data's). */
+  readonly numBatches: number | null;
 
   constructor(
     private readonly data: Dataset,
     private readonly outputNames: readonly string[],
     private readonly classWeight: Record<number | string, number> | null,
     private readonly what: string,
-  ) {}
+  ) {
+    const c = typeof data === "object" && data !== null ? (data as { cardinality?: unknown }).cardinality : undefined;
+    this.numBatches = typeof c === "number" && Number.isInteger(c) && c >= 0 ? c : null;
+  }
 
   iterator(): Iterator<Batch> | AsyncIterator<Batch> {
     const src = typeof this.data === "function" ? this.data() : this.data;
