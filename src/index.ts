@@ -50,3 +50,4 @@ export * from "./io/images.js";
 export * from "./tasks/faces/index.js";
 export * from "./tasks/style/index.js";
 export * from "./tasks/finetune/index.js";
+export * from "./tasks/report/index.js";
