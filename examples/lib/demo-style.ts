@@ -113,9 +113,9 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
           "with VGG19.",
   );
   s.images([
-    [files[0], { caption: "content: sample3.jpg", width: size[1] * 2 }],
-    [files[1], { caption: "style: The Starry Night (Van Gogh)", width: size[1] * 2 }],
-    [result, { caption: `result after ${steps} steps`, width: size[1] * 2 }],
+    [files[0], { caption: "content: sample3.jpg", width: 320 }],
+    [files[1], { caption: "style: The Starry Night (Van Gogh)", width: 320 }],
+    [result, { caption: `result after ${steps} steps`, width: 320 }],
   ]);
   s.chart(
     lineChart(
@@ -123,11 +123,12 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
         { name: "J", values: h.map((c) => c.total) },
         { name: "alpha J_content", values: h.map((c) => setup.alpha * c.content), dashed: true },
         { name: "beta J_style", values: h.map((c) => setup.beta * c.style), dashed: true },
+        ...(setup.tvWeight > 0 ? [{ name: "tv weight x TV", values: h.map((c) => setup.tvWeight * c.tv), dashed: true }] : []),
       ],
       { title: "Cost per step", xLabel: "Adam step", yLabel: "cost (log scale)", logY: true, width: 620 },
     ),
   );
-  if (frames.length > 0) s.images(frames.map(([f, i]) => [f, { caption: `after step ${i}`, width: size[1] }] as const));
+  if (frames.length > 0) s.images(frames.map(([f, i]) => [f, { caption: `after step ${i}`, width: 208 }] as const));
   s.table(["size", "steps", "alpha", "beta", "total variation", "learning rate", "seconds a step"], [
     [`${size[1]}x${size[0]}`, steps, setup.alpha, setup.beta, setup.tvWeight, setup.learningRate, secondsPerStep.toFixed(3)],
   ]);
