@@ -1,9 +1,11 @@
-// HDF5 through h5wasm (the HDF5 C library in WebAssembly): files are opened from bytes in h5wasm's
-// in-memory file system, every read is bounded (shapes and sizes checked before allocating), and files
-// are built in memory and handed back as bytes (the caller writes them atomically).
+// HDF5 through h5wasm (the HDF5 C library in WebAssembly). Reading runs in a worker thread with a time
+// limit and bounded sizes (hdf5-worker.ts); writing builds the file in h5wasm's in-memory file system and
+// hands back its bytes (the caller writes them atomically).
 import h5wasm from "h5wasm";
 import { type RawArray, type RawDType, RAW_ITEM_SIZE, readRaw } from "./binary.js";
 import { FileFormatError, check, checkedSize } from "./errors.js";
+import type { SnapNode, SnapReply, SnapRequest } from "./hdf5-worker.js";
+import { Worker } from "node:worker_threads";
 
 type H5Module = Awaited<typeof h5wasm.ready>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
@@ -12,21 +14,13 @@ type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 let modulePromise: Promise<H5Module> | null = null;
 let fileCounter = 0;
 
-/** The h5wasm module, initialized once, with HDF5 errors thrown as exceptions (not printed). */
+/** The h5wasm module of this thread (for writing), initialized once, HDF5 errors thrown (not printed). */
 async function h5(): Promise<H5Module> {
   modulePromise ??= h5wasm.ready.then((m) => {
     m.activate_throwing_error_handler();
     return m;
   });
   return modulePromise;
-}
-
-/** The first lines of an HDF5 error stack, for messages. */
-function h5Message(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  const lines = text.split("\n").map((l) => l.trim());
-  const minor = lines.filter((l) => l.startsWith("minor:")).map((l) => l.slice(6).trim());
-  return minor.length ? minor.slice(-2).join("; ") : lines[0].slice(0, 200);
 }
 
 /** A numeric dataset read from a file: element kind, shape and values. */
@@ -36,76 +30,68 @@ export interface H5Array {
   data: RawArray;
 }
 
-const MAX_READ_BYTES = 1.5 * 2 ** 30; // h5wasm's heap is at most 2 GiB
-
-/** An HDF5 file opened for reading; every method's errors name the file. Call `close()` when done. */
+/**
+ * An HDF5 file read for its contents: a worker thread parses it (so a corrupt file that sends the HDF5
+ * library into a loop is stopped after a time limit) and returns a snapshot of its groups, attributes
+ * and numeric datasets. Every method's errors name the file.
+ */
 export class H5Reader {
-  private closed = false;
-
   private constructor(
-    private readonly m: H5Module,
-    private readonly file: InstanceType<typeof h5wasm.File>,
-    private readonly memPath: string,
+    private readonly root: SnapNode,
     readonly source: string,
-    private readonly fileSize: number,
   ) {}
 
-  /** Opens HDF5 bytes (a whole file); `source` names it in errors. */
-  static async open(bytes: Uint8Array, source: string): Promise<H5Reader> {
-    const m = await h5();
+  /** Reads HDF5 bytes (a whole file); `source` names it in errors. */
+  static async open(bytes: Uint8Array, source: string, opts: { timeoutMs?: number } = {}): Promise<H5Reader> {
     check(hasSignature(bytes), source, "not an HDF5 file (no HDF5 signature at offset 0, 512, 1024, ...)");
-    const memPath = `/deepts-${process.pid}-${fileCounter++}.h5`;
-    m.FS.writeFile(memPath, bytes);
-    try {
-      return new H5Reader(m, new h5wasm.File(memPath, "r"), memPath, source, bytes.length);
-    } catch (e) {
-      m.FS.unlink(memPath);
-      throw new FileFormatError(source, `cannot open as HDF5: ${h5Message(e)}`);
-    }
+    const reply = await snapshotInWorker(bytes, opts.timeoutMs ?? defaultTimeout(bytes.length));
+    if (reply.kind === "timeout")
+      throw new FileFormatError(source, `reading the HDF5 structure did not finish within ${reply.ms} ms: the file is corrupt (a larger limit: DEEPTS_H5_TIMEOUT_MS)`);
+    if (!reply.ok) throw new FileFormatError(source, reply.path === "/" ? `cannot read as HDF5: ${reply.error}` : `"${reply.path}": ${reply.error}`);
+    return new H5Reader(reply.root, source);
   }
 
-  private wrap<T>(what: string, f: () => T): T {
-    check(!this.closed, this.source, `${what}: the file is closed`);
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof FileFormatError) throw e;
-      throw new FileFormatError(this.source, `${what}: ${h5Message(e)}`);
+  private node(path: string): SnapNode | undefined {
+    let n: SnapNode | undefined = this.root;
+    for (const part of path.split("/").filter(Boolean)) {
+      if (!n || n.kind !== "group" || !Object.prototype.hasOwnProperty.call(n.children, part)) return undefined;
+      n = n.children[part];
     }
+    return n;
   }
 
-  /** The group at `path` ("/" for the root), or null when there is none (or it is not a group). */
-  group(path: string): H5Group | null {
-    return this.wrap(`group "${path}"`, () => {
-      if (path === "/" || path === "") return this.file as H5Group;
-      const g = this.file.get(path);
-      return g instanceof h5wasm.Group ? g : null;
-    });
+  /** True when `path` ("/" for the root) is a group. */
+  group(path: string): boolean {
+    return this.node(path)?.kind === "group";
   }
 
   /** Names of the members of the group at `path` (in the file's order). */
   keys(path: string): string[] {
-    return this.wrap(`group "${path}"`, () => {
-      const g = this.group(path);
-      check(g, this.source, `group "${path}" does not exist`);
-      return g.keys();
-    });
+    const n = this.node(path);
+    check(n?.kind === "group", this.source, `group "${path}" does not exist`);
+    return [...n.keys];
   }
 
   /** True when `path` names a dataset. */
   isDataset(path: string): boolean {
-    return this.wrap(`"${path}"`, () => this.file.get(path) instanceof h5wasm.Dataset);
+    return this.node(path)?.kind === "dataset";
   }
 
   /** The names of the attributes of the object at `path`. */
   attrNames(path: string): string[] {
-    return this.wrap(`attributes of "${path}"`, () => Object.keys(this.object(path).attrs));
+    return Object.keys(this.attrs(path));
   }
 
-  private object(path: string): H5Group | H5Dataset {
-    const o = path === "/" || path === "" ? this.file : this.file.get(path);
-    check(o instanceof h5wasm.Group || o instanceof h5wasm.Dataset, this.source, `"${path}" does not exist`);
-    return o;
+  private attrs(path: string): Record<string, unknown> {
+    const n = this.node(path);
+    check(n && n.kind !== "other", this.source, `"${path}" does not exist`);
+    return n.attrs;
+  }
+
+  /** An attribute's value (strings, lists of strings, numbers, typed arrays); undefined when absent. */
+  attr(path: string, name: string): unknown {
+    const a = this.attrs(path);
+    return Object.prototype.hasOwnProperty.call(a, name) ? a[name] : undefined;
   }
 
   /** A string attribute (fixed or variable length, scalar or a one-element array); undefined when absent. */
@@ -141,56 +127,114 @@ export class H5Reader {
     throw new FileFormatError(this.source, msg);
   }
 
-  /** An attribute's value as h5wasm decodes it; undefined when absent. */
-  attr(path: string, name: string): unknown {
-    return this.wrap(`attribute "${name}" of "${path}"`, () => {
-      const o = this.object(path);
-      const a = o.attrs[name];
-      if (!a) return undefined;
-      const md = a.metadata;
-      const total = md.total_size * md.size;
-      check(total <= this.fileSize, this.source, `attribute "${name}" of "${path}" claims ${total} bytes, more than the file holds`);
-      return o.get_attribute(name, false);
-    });
-  }
-
-  /** Reads a numeric dataset (float16/32/64 or integers), checking its declared size against the file first. */
+  /** A numeric dataset (float16/32/64 or integers). */
   dataset(path: string): H5Array {
-    return this.wrap(`dataset "${path}"`, () => {
-      const d = this.file.get(path);
-      check(d instanceof h5wasm.Dataset, this.source, `dataset "${path}" does not exist`);
-      const md = d.metadata;
-      const shape = md.shape ?? [];
-      const count = checkedSize(shape, this.source, `dataset "${path}"`);
-      const dtype = rawKind(md.type, md.size, md.signed);
-      check(dtype, this.source, `dataset "${path}" has an unsupported element type (HDF5 class ${md.type}, ${md.size} bytes); weights must be numbers`);
-      const nbytes = count * RAW_ITEM_SIZE[dtype];
-      const compressed = d.filters.length > 0;
-      check(compressed ? nbytes <= MAX_READ_BYTES : nbytes <= this.fileSize, this.source,
-        `dataset "${path}" of shape ${JSON.stringify(shape)} claims ${nbytes} bytes, more than the file can hold (${this.fileSize} bytes)`);
-      if (count === 0) return { dtype, shape: [...shape], data: readRaw(new Uint8Array(0), 0, 0, dtype) };
-      const ptr = this.m._malloc(nbytes);
-      check(ptr !== 0, this.source, `dataset "${path}": cannot allocate ${nbytes} bytes`);
-      try {
-        this.m.get_dataset_data(this.file.file_id, d.path, null, null, null, BigInt(ptr));
-        const bytes = this.m.HEAPU8.subarray(ptr, ptr + nbytes);
-        return { dtype, shape: [...shape], data: readRaw(bytes, 0, count, dtype, md.littleEndian) };
-      } finally {
-        this.m._free(ptr);
-      }
-    });
+    const n = this.node(path);
+    check(n?.kind === "dataset", this.source, `dataset "${path}" does not exist`);
+    const dtype = rawKind(n.type, n.size, n.signed);
+    check(dtype && n.data, this.source, `dataset "${path}" has an unsupported element type (${n.error ?? `HDF5 class ${n.type}, ${n.size} bytes`}); weights must be numbers`);
+    const count = checkedSize(n.shape, this.source, `dataset "${path}"`);
+    check(n.data.length === count * RAW_ITEM_SIZE[dtype], this.source, `dataset "${path}": ${n.data.length} bytes for shape ${JSON.stringify(n.shape)}`);
+    return { dtype, shape: [...n.shape], data: readRaw(n.data, 0, count, dtype, n.littleEndian) };
   }
 
-  /** Closes the file and frees its memory copy. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.file.close();
-    } finally {
-      this.m.FS.unlink(this.memPath);
-    }
-  }
+  /** Nothing to release (the worker already closed the file); kept so callers can use try/finally. */
+  close(): void {}
+}
+
+/** The time a worker gets to parse a file: 20 s plus 1 s per 20 MB, or DEEPTS_H5_TIMEOUT_MS. */
+function defaultTimeout(size: number): number {
+  const env = Number(process.env.DEEPTS_H5_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : 20_000 + Math.ceil(size / 20e6) * 1000;
+}
+
+// ---- the worker: one, started on first use, reused, replaced when a read times out ----------------------
+
+let worker: { w: Worker; ready: Promise<void> } | null = null;
+let nextId = 1;
+let queue: Promise<unknown> = Promise.resolve();
+const STARTUP_MS = 120_000;
+
+/** The running worker, once it reports h5wasm ready (startup is not counted against a file's time limit). */
+function readyWorker(): { w: Worker; ready: Promise<void> } {
+  if (worker) return worker;
+  const w = startWorker();
+  w.unref();
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`the HDF5 worker did not start within ${STARTUP_MS} ms`)), STARTUP_MS);
+    const fail = (e: Error): void => {
+      clearTimeout(timer);
+      w.off("message", onMessage);
+      if (worker?.w === w) worker = null;
+      void w.terminate();
+      reject(e);
+    };
+    const onMessage = (m: { ready?: boolean; error?: string }): void => {
+      if (m.ready === undefined) return;
+      clearTimeout(timer);
+      w.off("message", onMessage);
+      w.off("error", fail);
+      if (m.ready) resolve();
+      else fail(new Error(`the HDF5 worker failed to start: ${m.error}`));
+    };
+    w.on("message", onMessage);
+    w.once("error", fail);
+  });
+  worker = { w, ready };
+  return worker;
+}
+
+/** The worker thread, from the compiled dist/ files, or from the TypeScript sources through tsx. */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./hdf5-worker.js", import.meta.url));
+  // From sources: tsx's hooks do not reach a worker's entry point through execArgv (Node 20), so the
+  // worker registers them itself before importing the TypeScript module.
+  const url = new URL("./hdf5-worker.ts", import.meta.url).href;
+  return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`, { eval: true });
+}
+
+type WorkerResult = SnapReply | { kind: "timeout"; ms: number };
+
+/** Parses `bytes` in the worker; one request at a time, each with its own time limit. */
+function snapshotInWorker(bytes: Uint8Array, timeoutMs: number): Promise<(SnapReply & { kind?: undefined }) | { kind: "timeout"; ms: number }> {
+  const run = async (): Promise<WorkerResult> => {
+    const current = readyWorker();
+    await current.ready;
+    const w = current.w;
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      const copy = new Uint8Array(bytes); // a private buffer, transferred to the worker
+      const done = (): void => {
+        clearTimeout(timer);
+        w.off("message", onMessage);
+        w.off("error", onError);
+        w.unref();
+      };
+      const onMessage = (msg: SnapReply): void => {
+        if (msg.id !== id) return;
+        done();
+        resolve(msg);
+      };
+      const onError = (e: Error): void => {
+        done();
+        if (worker?.w === w) worker = null;
+        reject(e);
+      };
+      const timer = setTimeout(() => {
+        done();
+        if (worker?.w === w) worker = null;
+        void w.terminate();
+        resolve({ kind: "timeout", ms: timeoutMs });
+      }, timeoutMs);
+      w.on("message", onMessage);
+      w.on("error", onError);
+      w.ref();
+      w.postMessage({ id, bytes: copy } satisfies SnapRequest, [copy.buffer]);
+    });
+  };
+  const p = queue.then(run, run);
+  queue = p.catch(() => undefined);
+  return p as Promise<(SnapReply & { kind?: undefined }) | { kind: "timeout"; ms: number }>;
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -154,6 +154,18 @@ class Translator {
 
   private functional(cfg: unknown, label: string, depth: number): Dict {
     if (!isDict(cfg) || !Array.isArray(cfg.layers)) this.fail(`${label}: config has no "layers" list`);
+    // Keras counts a nested model's own first node (its inputs to its outputs) in node indices, which deepts
+    // models do not have: Keras 2 for every nested model, everywhere; Keras 3 for Functional models (not
+    // Sequential ones), in input_layers / output_layers only (its inbound nodes keep the raw call index).
+    const offset = new Set<string>();
+    for (const e of cfg.layers) {
+      if (!isDict(e)) continue;
+      const cls = classNameOf(e);
+      const c = cls ? CLASS_ALIASES[cls] ?? cls : "";
+      const name = typeof e.name === "string" ? e.name : isDict(e.config) && typeof e.config.name === "string" ? e.config.name : undefined;
+      if (name && (c === "Functional" || (this.version === 2 && c === "Sequential"))) offset.add(name);
+    }
+    const nodeOffset = this.version === 2 ? offset : new Set<string>();
     const layers: LayerEntry[] = cfg.layers.map((e, i) => {
       if (!isDict(e)) this.fail(`${label}: layer entry ${i} is not an object`);
       const s = this.layer(e, `${label} layer ${i}`, depth + 1);
@@ -161,34 +173,40 @@ class Translator {
       if (typeof name !== "string") this.fail(`${label}: layer entry ${i} has no name`);
       const nodes = e.inbound_nodes ?? [];
       if (!Array.isArray(nodes)) this.fail(`layer "${name}": inbound_nodes must be a list`);
-      return { ...s, name, inboundNodes: nodes.map((n, k) => this.node(n, `layer "${name}" node ${k}`)) };
+      return { ...s, name, inboundNodes: nodes.map((n, k) => this.node(n, `layer "${name}" node ${k}`, nodeOffset)) };
     });
-    const out: Dict = { layers, inputLayers: this.endpoints(cfg.input_layers, `${label} input_layers`), outputLayers: this.endpoints(cfg.output_layers, `${label} output_layers`) };
+    const out: Dict = {
+      layers,
+      inputLayers: this.endpoints(cfg.input_layers, `${label} input_layers`, offset),
+      outputLayers: this.endpoints(cfg.output_layers, `${label} output_layers`, offset),
+    };
     if (typeof cfg.name === "string") out.name = cfg.name;
     if (typeof cfg.trainable === "boolean") out.trainable = cfg.trainable;
     return out;
   }
 
-  private history(v: unknown, where: string): HistoryRef {
+  private history(v: unknown, where: string, offset: ReadonlySet<string>): HistoryRef {
     if (!Array.isArray(v) || v.length < 3 || typeof v[0] !== "string" || !Number.isInteger(v[1]) || !Number.isInteger(v[2]) || (v[1] as number) < 0 || (v[2] as number) < 0)
       this.fail(`${where}: expected [layer name, node index, tensor index], got ${JSON.stringify(v).slice(0, 120)}`);
-    return [v[0], v[1] as number, v[2] as number];
+    const node = (v[1] as number) - (offset.has(v[0]) ? 1 : 0);
+    if (node < 0) this.fail(`${where}: node index ${v[1] as number} of nested model "${v[0]}" refers to the model's own input node`);
+    return [v[0], node, v[2] as number];
   }
 
   private tensorRef(h: HistoryRef): TensorRef {
     return { className: "__keras_tensor__", config: { shape: [], dtype: "float32", kerasHistory: h } };
   }
 
-  private kerasTensor(v: unknown): HistoryRef | null {
+  private kerasTensor(v: unknown, offset: ReadonlySet<string>): HistoryRef | null {
     if (!isDict(v) || classNameOf(v) !== "__keras_tensor__" || !isDict(v.config)) return null;
-    return this.history(v.config.keras_history ?? v.config.kerasHistory, "__keras_tensor__");
+    return this.history(v.config.keras_history ?? v.config.kerasHistory, "__keras_tensor__", offset);
   }
 
   /** One call of a layer: Keras 2's [[name, node, tensor, kwargs], ...] or Keras 3's {args, kwargs}. */
-  private node(n: unknown, where: string): NodeConfig {
+  private node(n: unknown, where: string, offset: ReadonlySet<string>): NodeConfig {
     if (Array.isArray(n)) {
       if (n.length === 0) this.fail(`${where}: empty inbound node`);
-      const refs = n.map((t, i) => this.history(t, `${where} input ${i}`));
+      const refs = n.map((t, i) => this.history(t, `${where} input ${i}`, offset));
       const kw = n[0][3];
       const kwargs: Dict = isDict(kw) && typeof kw.training === "boolean" ? { training: kw.training } : {};
       return { args: [refs.length === 1 ? this.tensorRef(refs[0]) : refs.map((r) => this.tensorRef(r))], kwargs };
@@ -197,9 +215,9 @@ class Translator {
     if (n.args.length > 1) this.fail(`${where}: the layer is called with ${n.args.length} positional arguments; deepts layers take one input (a tensor or a list)`);
     const a = n.args[0];
     let arg: TensorRef | TensorRef[];
-    const one = this.kerasTensor(a);
+    const one = this.kerasTensor(a, offset);
     if (one) arg = this.tensorRef(one);
-    else if (Array.isArray(a)) arg = a.map((t, i) => this.tensorRef(this.kerasTensor(t) ?? this.fail(`${where}: input ${i} is not a tensor`)));
+    else if (Array.isArray(a)) arg = a.map((t, i) => this.tensorRef(this.kerasTensor(t, offset) ?? this.fail(`${where}: input ${i} is not a tensor`)));
     else this.fail(`${where}: unsupported call argument ${JSON.stringify(a).slice(0, 120)} (dict inputs are not supported)`);
     const kwargs: Dict = {};
     const kw = isDict(n.kwargs) ? n.kwargs : {};
@@ -214,11 +232,11 @@ class Translator {
   }
 
   /** A model's input_layers / output_layers: one [name, node, tensor] or a list of them. */
-  private endpoints(v: unknown, where: string): HistoryRef | HistoryRef[] {
+  private endpoints(v: unknown, where: string, offset: ReadonlySet<string>): HistoryRef | HistoryRef[] {
     if (isDict(v)) this.fail(`${where}: dict inputs/outputs are not supported`);
     if (!Array.isArray(v) || v.length === 0) this.fail(`${where}: expected [layer, node, tensor] or a list of them`);
-    if (!Array.isArray(v[0])) return this.history(v, where);
-    const list = v.map((x, i) => this.history(x, `${where}[${i}]`));
+    if (!Array.isArray(v[0])) return this.history(v, where, offset);
+    const list = v.map((x, i) => this.history(x, `${where}[${i}]`, offset));
     // Keras 2 always wrote lists; one input meant a single tensor.
     return this.version === 2 && list.length === 1 ? list[0] : list;
   }

@@ -2,7 +2,7 @@
 // registered_name, {args, kwargs} nodes) for .keras and .h5 files, Keras 2's for TF.js model.json files.
 import type { Layer, LayerConfig } from "../layers/layer.js";
 import { InputLayer } from "../layers/input-layer.js";
-import type { LayerEntry, NodeConfig, TensorRef } from "../models/functional-config.js";
+import type { HistoryRef, LayerEntry, NodeConfig, TensorRef } from "../models/functional-config.js";
 import { Model } from "../models/model.js";
 import { Sequential } from "../models/sequential.js";
 import { KERAS_LAYER_CLASSES, camelToSnake, moduleForKey } from "./keras-names.js";
@@ -22,7 +22,11 @@ function dtypePolicy(name: unknown): Dict {
 function serialized(v: Dict, key: string, version: KerasVersion): Dict {
   const config: Dict = {};
   for (const [k, x] of Object.entries(isDict(v.config) ? v.config : {})) config[camelToSnake(k)] = plain(x, k, version);
-  if (version === 2) return { class_name: v.className, config };
+  if (version === 2) {
+    // Keras 2 (and TF.js) know one weight-penalty class, L1L2.
+    if (v.className === "L1" || v.className === "L2") return { class_name: "L1L2", config: { l1: config.l1 ?? 0, l2: config.l2 ?? 0 } };
+    return { class_name: v.className, config };
+  }
   return { module: moduleForKey(key), class_name: v.className, config, registered_name: null };
 }
 
@@ -60,20 +64,27 @@ export function kerasLayerConfig(className: string, config: LayerConfig, version
   return out;
 }
 
-function tensorJson(t: TensorRef, version: KerasVersion): unknown {
-  const h = t.config.kerasHistory;
-  if (version === 2) return [h[0], h[1], h[2], {}];
-  return { class_name: "__keras_tensor__", config: { shape: t.config.shape, dtype: t.config.dtype, keras_history: [...h] } };
+/** Names of nested models whose node indices Keras counts from 1 (their own input node is node 0). */
+type Offsets = ReadonlySet<string>;
+
+function historyJson(h: HistoryRef, offset: Offsets): [string, number, number] {
+  return [h[0], h[1] + (offset.has(h[0]) ? 1 : 0), h[2]];
 }
 
-function nodeJson(n: NodeConfig, version: KerasVersion): unknown {
+function tensorJson(t: TensorRef, version: KerasVersion, offset: Offsets): unknown {
+  const h = historyJson(t.config.kerasHistory, offset);
+  if (version === 2) return [...h, {}];
+  return { class_name: "__keras_tensor__", config: { shape: t.config.shape, dtype: t.config.dtype, keras_history: h } };
+}
+
+function nodeJson(n: NodeConfig, version: KerasVersion, offset: Offsets): unknown {
   const arg = n.args[0];
   if (version === 2) {
-    const refs = (Array.isArray(arg) ? arg : [arg]).map((t) => tensorJson(t, 2) as unknown[]);
+    const refs = (Array.isArray(arg) ? arg : [arg]).map((t) => tensorJson(t, 2, offset) as unknown[]);
     if (n.kwargs.training !== undefined) for (const r of refs) r[3] = { training: n.kwargs.training };
     return refs;
   }
-  return { args: [Array.isArray(arg) ? arg.map((t) => tensorJson(t, 3)) : tensorJson(arg, 3)], kwargs: { ...n.kwargs } };
+  return { args: [Array.isArray(arg) ? arg.map((t) => tensorJson(t, 3, offset)) : tensorJson(arg, 3, offset)], kwargs: { ...n.kwargs } };
 }
 
 function buildConfig(layer: Layer): Dict | undefined {
@@ -101,13 +112,20 @@ function functionalJson(model: Model, version: KerasVersion): Dict {
   const entries = cfg.layers as LayerEntry[] | undefined;
   if (!Array.isArray(entries)) throw new Error(`${model.className} "${model.name}": only models built from Input() and layer calls can be saved with their architecture; save the weights instead`);
   const byName = new Map(model.layers.map((l) => [l.name, l]));
+  // Keras counts a nested model's own input node in node indices: Keras 2 for every nested model, everywhere;
+  // Keras 3 for Functional ones, in input_layers / output_layers only (see keras-config.ts).
+  const offset = new Set(model.layers.filter((l) => l instanceof Model && (version === 2 || !(l instanceof Sequential))).map((l) => l.name));
+  const nodeOffset = version === 2 ? offset : new Set<string>();
   const layers = entries.map((e) => {
     const layer = byName.get(e.name)!;
     const json = toKerasConfig(layer, version);
-    const nodes = e.inboundNodes.map((n) => nodeJson(n, version));
+    const nodes = e.inboundNodes.map((n) => nodeJson(n, version, nodeOffset));
     return version === 2 ? { name: e.name, class_name: json.class_name, config: json.config, inbound_nodes: nodes } : { ...json, name: e.name, inbound_nodes: nodes };
   });
-  const ends = (v: unknown): unknown => (version === 2 && !Array.isArray((v as unknown[])[0]) ? [v] : v);
+  const ends = (v: unknown): unknown => {
+    const refs = Array.isArray((v as unknown[])[0]) ? (v as HistoryRef[]).map((h) => historyJson(h, offset)) : historyJson(v as HistoryRef, offset);
+    return version === 2 && !Array.isArray(refs[0]) ? [refs] : refs;
+  };
   const config = { name: cfg.name, trainable: cfg.trainable, layers, input_layers: ends(cfg.inputLayers), output_layers: ends(cfg.outputLayers) };
   if (version === 2) return { class_name: "Model", config };
   return { module: "keras.src.models.functional", class_name: "Functional", config, registered_name: "Functional", build_config: { input_shape: null } };

@@ -11,7 +11,7 @@ import { FileFormatError, check, checkedSize } from "./errors.js";
 import { writeFileAtomic } from "./fs.js";
 import { parseJson, modelFromKerasConfig } from "./keras-files.js";
 import { toKerasConfig } from "./keras-export.js";
-import { namedWeights, planNamedWeights } from "./named-weights.js";
+import { keras2WeightNames, planNamedWeights } from "./named-weights.js";
 import { type Assignment, commit } from "./weights-map.js";
 
 type Dict = Record<string, unknown>;
@@ -169,7 +169,7 @@ export interface TfjsWriteOptions {
 export function encodeTfjsModel(model: Model, opts: TfjsWriteOptions = {}): TfjsEncoded {
   const entries: Dict[] = [];
   const parts: Uint8Array[] = [];
-  for (const [name, w] of namedWeights(model)) {
+  for (const [name, w] of keras2WeightNames(model)) {
     const v = w.value;
     const entry: Dict = { name, shape: [...v.shape], dtype: v.dtype === "float64" ? "float32" : v.dtype };
     if (v.dtype === "bool" || v.dtype === "int32" || !opts.quantize) {
