@@ -75,6 +75,7 @@ describe("Keras files from Keras 3.15", () => {
     await assert.rejects(mlp.loadWeights(join(DIR, "cnn.h5")), /cnn\.h5: the file has weights for \d+ layers .*the names do not all match/);
     assert.deepEqual(mlp.getWeights().map((w) => Array.from(w.values)), before);
     await assert.rejects(loadModel(join(DIR, "mlp.weights.h5")), /holds weights only; build the model, then call model\.loadWeights/);
+    await assert.rejects(loadModel(join(DIR, "notop_keras2.h5")), /notop_keras2\.h5: the file has no model_config attribute: it holds weights only/);
     await assert.rejects(loadModel(join(DIR, "missing.keras")), /missing\.keras: cannot read the file \(ENOENT\)/);
     await assert.rejects(loadModel(join(DIR, "predictions.json")), /predictions\.json: model\.json has no weightsManifest list/);
   });
@@ -97,6 +98,25 @@ describe("Keras files from Keras 3.15", () => {
       await fresh.loadWeights(join(tmp, f));
       assertClose(fresh.predict(arr(golden.cnn.x)) as Tensor, want, { atol: 0, rtol: 0, msg: f });
     }
+  });
+
+  it("joins layer_names chunks (layer_names0, layer_names1, ...) as Keras writes them for long lists", async () => {
+    const { H5Writer } = await import("../../src/io/hdf5.js");
+    const mlp = await loadModel(join(DIR, "mlp.keras"));
+    const w = await H5Writer.create();
+    w.attr("/", "layer_names0", ["hidden"]);
+    w.attr("/", "layer_names1", ["dropout", "probs"]);
+    for (const l of mlp.layers) {
+      w.group(`/${l.name}`);
+      w.attr(`/${l.name}`, "weight_names", l.weights.map((x) => `${l.name}/${x.name}:0`));
+      for (const x of l.weights) w.dataset(`/${l.name}/${l.name}/${x.name}:0`, x.value.values, x.shape);
+    }
+    const path = join(tmp, "chunked.h5");
+    writeFileSync(path, w.finish());
+    clearSession();
+    const fresh = modelFromKerasConfig(readKerasArchive(readFileSync(join(DIR, "mlp.keras")), "mlp.keras").config, { source: "mlp.keras" });
+    await fresh.loadWeights(path);
+    expectPredicts(fresh, "mlp", "chunked layer_names");
   });
 
   it("names an unknown layer class and the file, and loads once the class is registered", async () => {
