@@ -7,18 +7,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  Model, encodeTfjsModel, findNsfwjs, loadNsfwjsModel, mobileNetV2, pretrainedMobileNetV2, randomUniform, readNsfwjsFiles, type SymbolicTensor, type Tensor,
+  Model, findNsfwjs, loadNsfwjsModel, pretrainedMobileNetV2, randomUniform, readNsfwjsFiles, type SymbolicTensor, type Tensor,
 } from "../../src/index.js";
 import { assertClose } from "../helpers/assert.js";
-
-/** Writes `value` as nsfwjs' bundles do: a UMD wrapper whose module.exports is the value. */
-function umd(value: unknown, global: string): string {
-  return (
-    `!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else if("function"==typeof define&&define.amd)define([],e);` +
-    `else{("undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof self?self:this).${global}=e()}}` +
-    `(function(){return ${JSON.stringify(value)}});`
-  );
-}
+import { writeStandInNsfwjs } from "../tasks/finetune/stand-in-nsfwjs.js";
 
 function realMissing(): string | false {
   try {
@@ -35,19 +27,7 @@ describe("pretrained MobileNetV2 from nsfwjs' files", () => {
   before(() => {
     // A stand-in: deepts' MobileNetV2 (alpha 1, random weights) written as a Keras 2 TF.js model, uint8-quantized,
     // with depthwise weights named "depthwise_kernel" and an extra head weight, wrapped as nsfwjs wraps them.
-    dir = mkdtempSync(join(tmpdir(), "deepts-nsfwjs-"));
-    source = mobileNetV2({ alpha: 1, includeTop: false, inputShape: [64, 64, 3] });
-    const enc = encodeTfjsModel(source, { quantize: "uint8" });
-    const group = (enc.modelJson.weightsManifest as { paths: string[]; weights: { name: string; shape: number[] }[] }[])[0];
-    for (const w of group.weights) w.name = w.name.replace(/_depthwise\/kernel$/, "_depthwise/depthwise_kernel");
-    group.weights.push({ name: "dense_3/bias", shape: [5], dtype: "float32" } as never);
-    const shard = Buffer.concat([...enc.shards.map((s) => Buffer.from(s.bytes)), Buffer.from(new Float32Array([1, 2, 3, 4, 5]).buffer)]);
-    group.paths = ["group1-shard1of1"];
-    const folder = join(dir, "dist", "models", "mobilenet_v2");
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, "model.min.js"), umd({ modelTopology: enc.modelJson.modelTopology, weightsManifest: enc.modelJson.weightsManifest }, "model"));
-    writeFileSync(join(folder, "group1-shard1of1.min.js"), umd(shard.toString("base64"), "group1_shard1of1"));
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "nsfwjs", version: "4.4.0" }));
+    ({ dir, source } = writeStandInNsfwjs());
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

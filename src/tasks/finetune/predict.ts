@@ -60,7 +60,7 @@ function guessOutput(out: Tensor): ClassifierInfo["output"] {
  * The top `k` classes of each image (pixels 0..255, already at the model's size), best first, with
  * probabilities; class names from `info`, ImageNet's for 1000 classes, else "class <i>".
  */
-export function classify(model: Model, images: Tensor, info: ClassifierInfo | null, k = 3): ClassScore[][] {
+export function classify(model: Model, images: Tensor, info: Partial<ClassifierInfo> | null, k = 3): ClassScore[][] {
   if (!Number.isInteger(k) || k < 1) throw new Error(`classify: k must be a positive integer, got ${k}`);
   let x = images;
   const prep = info?.preprocess ?? "none";
