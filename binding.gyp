@@ -34,6 +34,7 @@
         "native/conv.cc",
         "native/loops.cc",
         "native/addon_loops.cc",
+        "native/select.cc",
       ],
     },
   ],

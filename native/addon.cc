@@ -151,6 +151,7 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_set_named_property(env, exports, f.name, v);
   }
   register_loop_kernels(env, exports);
+  register_select_kernels(env, exports);
   return exports;
 }
 

@@ -36,5 +36,7 @@ inline bool check_len(Args& args, idx got, idx want, const char* what) {
 
 // Adds the loop kernels (addon_loops.cc) to the exports.
 void register_loop_kernels(napi_env env, napi_value exports);
+// Adds compare and select (select.cc) to the exports.
+void register_select_kernels(napi_env env, napi_value exports);
 
 }  // namespace dt

@@ -9,6 +9,8 @@ interface ElementwiseAddon {
   binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array, shape: Int32Array, sa: Int32Array, sb: Int32Array): void;
   reduce(op: number, x: Float32Array, y: Float32Array, outer: number, len: number, inner: number): void;
   transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
+  compare(op: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Uint8Array): void;
+  select(c: Uint8Array, sc: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Float32Array): void;
 }
 
 // Op codes: the order of the enums in native/simd.h.
@@ -16,9 +18,22 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, abs: 1, square: 2, sqrt: 3, rsqrt: 4, reciprocal: 5, exp: 6, log: 7, tanh: 8, sigmoid: 9, relu: 10, relu6: 11, softplus: 12,
 };
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+// The order of CompareCode in native/select.cc.
+const COMPARE: Partial<Record<BinaryOp, number>> = { equal: 0, notEqual: 1, less: 2, lessEqual: 3, greater: 4, greaterEqual: 5 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
 const f32 = (t: Tensor) => t.values as Float32Array;
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** 1 when `t` covers all n output elements in order, 0 when it is one broadcast element, else -1. */
+function flatStride(t: Tensor, n: number): number {
+  return t.size === n ? 1 : t.size === 1 ? 0 : -1;
+}
 
 /**
  * Merges adjacent output dimensions along which both operands stay contiguous (or both broadcast),
@@ -45,7 +60,7 @@ export function collapseBroadcast(shape: readonly number[], sa: readonly number[
 }
 
 /** Elementwise, reduction and transpose kernels for float32; everything else goes to js. */
-export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "reduce" | "transpose"> {
+export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "where" | "reduce" | "transpose"> {
   const a = addon as unknown as ElementwiseAddon;
   const js = jsKernels;
   return {
@@ -58,6 +73,18 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
     },
 
     binary(op, x, z) {
+      const cmp = COMPARE[op];
+      if (cmp !== undefined && x.dtype === "float32" && z.dtype === "float32") {
+        // Same shape, or one operand a single element: one flat pass (other broadcasts go to js).
+        const shape = shapesEqual(x.shape, z.shape) ? x.shape : broadcastShapes(op, x.shape, z.shape);
+        const n = sizeOf(shape);
+        const sx = flatStride(x, n);
+        const sz = flatStride(z, n);
+        if (sx < 0 || sz < 0) return js.binary(op, x, z);
+        const y = new Uint8Array(n);
+        if (n > 0) a.compare(cmp, f32(x), sx, f32(z), sz, y);
+        return new Tensor(y, shape, "bool");
+      }
       const code = BINARY[op];
       if (code === undefined || x.dtype !== "float32" || z.dtype !== "float32") return js.binary(op, x, z);
       const shape = shapesEqual(x.shape, z.shape) ? x.shape : broadcastShapes(op, x.shape, z.shape);
@@ -67,6 +94,19 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       for (const d of shape) n *= d;
       const y = new Float32Array(n);
       a.binary(code, f32(x), f32(z), y, Int32Array.from(s), Int32Array.from(sa), Int32Array.from(sb));
+      return new Tensor(y, shape, "float32");
+    },
+
+    where(cond, x, z) {
+      if (cond.dtype !== "bool" || x.dtype !== "float32" || z.dtype !== "float32") return js.where(cond, x, z);
+      const shape = broadcastShapes("where", cond.shape, broadcastShapes("where", x.shape, z.shape));
+      const n = sizeOf(shape);
+      const sc = flatStride(cond, n);
+      const sx = flatStride(x, n);
+      const sz = flatStride(z, n);
+      if (sc < 0 || sx < 0 || sz < 0) return js.where(cond, x, z);
+      const y = new Float32Array(n);
+      if (n > 0) a.select(cond.values as Uint8Array, sc, f32(x), sx, f32(z), sz, y);
       return new Tensor(y, shape, "float32");
     },
 

@@ -1,0 +1,53 @@
+// Per-kernel timing of a HappyModel train step and MobileNetV2 inference on the active backend:
+// wraps every kernels().<name> (and unary/binary by op and dtype) with a timer.
+// Run: node --import tsx bench/profile/kernels.ts [happy|mobilenet|resnet]
+import * as dt from "../../src/index.js";
+import { kernels } from "../../src/backends/index.js";
+
+const which = process.argv[2] ?? "happy";
+const stats = new Map<string, { n: number; ms: number }>();
+const k = kernels() as unknown as Record<string, (...a: unknown[]) => unknown>;
+for (const name of Object.keys(k)) {
+  const f = k[name];
+  k[name] = (...args: unknown[]) => {
+    const t0 = performance.now();
+    const r = f(...args);
+    let key = name;
+    if (name === "unary" || name === "binary" || name === "reduce") {
+      const ts = args.slice(1).filter((a) => a instanceof dt.Tensor) as dt.Tensor[];
+      key += `:${args[0]}:${ts.map((t) => t.dtype + "[" + t.shape.join(",") + "]").join(" ")}`;
+    } else if (name === "where" || name === "cast") {
+      const ts = args.filter((a) => a instanceof dt.Tensor) as dt.Tensor[];
+      key += `:${ts.map((t) => t.dtype + "[" + t.shape.join(",") + "]").join(" ")}`;
+    }
+    const s = stats.get(key) ?? { n: 0, ms: 0 };
+    s.n++;
+    s.ms += performance.now() - t0;
+    stats.set(key, s);
+    return r;
+  };
+}
+
+let step: () => unknown;
+if (which === "happy") {
+  const model = dt.happyModel({ inputShape: [64, 64, 3] });
+  model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
+  const x = dt.randomUniform([32, 64, 64, 3]);
+  const y = dt.tensor(Float32Array.from({ length: 32 }, (_, i) => i % 2), [32, 1]);
+  step = () => model.trainOnBatch(x, y);
+} else {
+  const m = which === "resnet" ? (dt as any).resNet50({ inputShape: [64, 64, 3], weights: null, classes: 10 }) : (dt as any).mobileNetV2({ inputShape: [224, 224, 3], weights: null });
+  const x = dt.randomUniform([1, which === "resnet" ? 64 : 224, which === "resnet" ? 64 : 224, 3]);
+  step = () => m.predict(x);
+}
+step();
+stats.clear();
+const reps = 3;
+const t0 = performance.now();
+for (let i = 0; i < reps; i++) step();
+const total = (performance.now() - t0) / reps;
+let kt = 0;
+for (const s of stats.values()) kt += s.ms;
+console.log(`${which} on ${dt.getBackend()}: ${total.toFixed(1)} ms/step, kernels ${(kt / reps).toFixed(1)} ms, other ${(total - kt / reps).toFixed(1)} ms`);
+const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+for (const [key, s] of rows) console.log(`${(s.ms / reps).toFixed(2).padStart(9)} ms ${String(s.n / reps).padStart(5)}x  ${key}`);

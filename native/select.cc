@@ -1,0 +1,121 @@
+// Float32 comparisons (to bool bytes) and select (where) over flat operands whose strides are 0 or 1:
+// the shapes the ops produce most (same shape, or a scalar operand), e.g. relu's gradient
+// where(greater(x, 0), dy, 0). Other broadcasts stay on the js kernels.
+#include <cstdint>
+
+#include "addon_common.h"
+
+namespace dt {
+
+namespace {
+
+// Threads for `total` element-operations: none below ~32K (as in loops.cc).
+int threads_for_work(double total) {
+  int nt = num_threads();
+  if (total < 32768) return 1;
+  int by = static_cast<int>(total / 16384);
+  return by < nt ? (by < 1 ? 1 : by) : nt;
+}
+
+enum CompareCode { C_EQUAL, C_NOT_EQUAL, C_LESS, C_LESS_EQUAL, C_GREATER, C_GREATER_EQUAL, C_COUNT };
+
+template <class F>
+void flat_parallel(idx n, F&& f) {
+  int nt = threads_for_work(n * 0.5);
+  parallel(nt, [&](int tid, int nth) {
+    idx i0, i1;
+    split_range(n, tid, nth, 256, &i0, &i1);
+    if (i1 > i0) f(i0, i1);
+  });
+}
+
+template <class Cmp>
+void compare_loop(const float* a, idx sa, const float* b, idx sb, std::uint8_t* y, idx n, Cmp cmp) {
+  flat_parallel(n, [&](idx i0, idx i1) {
+    if (sa == 1 && sb == 1)
+      for (idx i = i0; i < i1; i++) y[i] = cmp(a[i], b[i]) ? 1 : 0;
+    else if (sa == 1) {
+      const float s = b[0];
+      for (idx i = i0; i < i1; i++) y[i] = cmp(a[i], s) ? 1 : 0;
+    } else if (sb == 1) {
+      const float s = a[0];
+      for (idx i = i0; i < i1; i++) y[i] = cmp(s, b[i]) ? 1 : 0;
+    } else
+      for (idx i = i0; i < i1; i++) y[i] = cmp(a[0], b[0]) ? 1 : 0;
+  });
+}
+
+bool flat_len(Args& args, idx len, idx stride, idx n, const char* what) {
+  if ((stride == 0 && len >= 1) || (stride == 1 && len == n)) return true;
+  char msg[120];
+  snprintf(msg, sizeof msg, "%s: stride must be 0 (length >= 1) or 1 (length n)", what);
+  args.range_error(msg);
+  return false;
+}
+
+// compare(op, a, sa, b, sb, y): y[i] = a[i*sa] <op> b[i*sb] as 0/1 bytes; strides 0 or 1.
+napi_value Compare(napi_env env, napi_callback_info info) {
+  Args args(env, info, "compare");
+  idx op = args.integer(0), la = 0, lb = 0, ly = 0;
+  const float* a = args.f32(1, &la);
+  idx sa = args.integer(2);
+  const float* b = args.f32(3, &lb);
+  idx sb = args.integer(4);
+  std::uint8_t* y = args.u8(5, &ly);
+  if (args.failed) return nullptr;
+  if (op < 0 || op >= C_COUNT) return args.range_error("unknown compare op code");
+  if (ly == 0) return args.undefined();
+  if (!flat_len(args, la, sa, ly, "a") || !flat_len(args, lb, sb, ly, "b")) return nullptr;
+  switch (op) {
+    case C_EQUAL: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u == v; }); break;
+    case C_NOT_EQUAL: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u != v; }); break;
+    case C_LESS: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u < v; }); break;
+    case C_LESS_EQUAL: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u <= v; }); break;
+    case C_GREATER: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u > v; }); break;
+    default: compare_loop(a, sa, b, sb, y, ly, [](float u, float v) { return u >= v; }); break;
+  }
+  return args.undefined();
+}
+
+// select(c, sc, a, sa, b, sb, y): y[i] = c[i*sc] ? a[i*sa] : b[i*sb]; strides 0 or 1.
+napi_value Select(napi_env env, napi_callback_info info) {
+  Args args(env, info, "select");
+  idx lc = 0, la = 0, lb = 0, ly = 0;
+  const std::uint8_t* c = args.u8(0, &lc);
+  idx sc = args.integer(1);
+  const float* a = args.f32(2, &la);
+  idx sa = args.integer(3);
+  const float* b = args.f32(4, &lb);
+  idx sb = args.integer(5);
+  float* y = args.f32(6, &ly);
+  if (args.failed) return nullptr;
+  if (ly == 0) return args.undefined();
+  if (!flat_len(args, lc, sc, ly, "cond") || !flat_len(args, la, sa, ly, "a") || !flat_len(args, lb, sb, ly, "b"))
+    return nullptr;
+  flat_parallel(ly, [&](idx i0, idx i1) {
+    if (sc == 1 && sa == 1 && sb == 0) {
+      const float s = b[0];
+      for (idx i = i0; i < i1; i++) y[i] = c[i] ? a[i] : s;
+    } else if (sc == 1 && sa == 0 && sb == 1) {
+      const float s = a[0];
+      for (idx i = i0; i < i1; i++) y[i] = c[i] ? s : b[i];
+    } else if (sc == 1 && sa == 1 && sb == 1) {
+      for (idx i = i0; i < i1; i++) y[i] = c[i] ? a[i] : b[i];
+    } else {
+      for (idx i = i0; i < i1; i++) y[i] = c[i * sc] ? a[i * sa] : b[i * sb];
+    }
+  });
+  return args.undefined();
+}
+
+}  // namespace
+
+void register_select_kernels(napi_env env, napi_value exports) {
+  napi_value v;
+  napi_create_function(env, "compare", NAPI_AUTO_LENGTH, Compare, nullptr, &v);
+  napi_set_named_property(env, exports, "compare", v);
+  napi_create_function(env, "select", NAPI_AUTO_LENGTH, Select, nullptr, &v);
+  napi_set_named_property(env, exports, "select", v);
+}
+
+}  // namespace dt
