@@ -53,6 +53,8 @@ export async function main(opts: DemoOptions = {}): Promise<DemoResult> {
   const t0 = performance.now();
   const machine = `${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, deepts backend "${getBackend()}"`;
   log(`deepts demo${fast ? " (fast)" : ""}: ${machine}`);
+  if (getBackend() !== "native")
+    log(`  note: not on the native backend, so this runs several times slower${fast ? "" : " (DEEPTS_FAST=1 gives a short run)"}; npm ci builds the native addon when a C++ compiler is there`);
 
   const report = new Report("deepts: the week in miniature", "Training, face recognition and style transfer in TypeScript, on data that ships with deepts");
   const timings: { stage: string; seconds: number }[] = [];
