@@ -4,6 +4,7 @@ import { type Addon, loadAddon } from "./addon.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
+import { pad } from "./movement.js";
 import { poolKernels } from "./pool.js";
 
 /**
@@ -17,6 +18,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...convKernels(addon),
     ...poolKernels(addon),
     ...elementwiseKernels(addon),
+    pad,
   };
   return { name: "native", kernels };
 }
