@@ -107,8 +107,9 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
     setup.fallbackReason === null
       ? `Network: ${setup.backbone.name}.`
       : `Network: ${setup.backbone.name}. The library's default offline backbone (the pretrained MobileNetV2 shipped in the npm ` +
-          "package nsfwjs) is not available yet, and VGG19 (the course's network) needs Keras' weights file, which deepts does not " +
-          "download; so this demo uses a network whose pretrained weights are already installed: the depthwise-separable MobileNetV1 " +
+          `package nsfwjs) could not be loaded here (${setup.fallbackReason.split(";")[0].replace(/^style transfer: /, "")}), ` +
+          "and VGG19 (the course's network) needs Keras' weights file, which deepts does not download; so this demo uses a network whose " +
+          "pretrained weights are already installed: the depthwise-separable MobileNetV1 " +
           "inside face-api's face detector. It was trained to find faces, not to classify ImageNet, so expect rougher brushwork than " +
           "with VGG19.",
   );
