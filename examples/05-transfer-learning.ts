@@ -14,8 +14,8 @@
 // of Keras' [-1, 1]. The batch norms stay frozen while fine-tuning (Keras' fine-tuning guide); accuracy
 // uses the logit's sign (BinaryAccuracy with threshold 0), since the head outputs a logit.
 //
-// Run: node --import tsx examples/05-transfer-learning.ts   (DEEPTS_FAST=1 for the short run; the pretrained
-// weights come from nsfwjs: npm install nsfwjs@4.4.0 --legacy-peer-deps, or DEEPTS_NSFWJS_DIR=<unpacked package>)
+// Run: node scripts/fetch-nsfwjs.mjs   (once: the pretrained model files, into data/models/nsfwjs/)
+//      node --import tsx examples/05-transfer-learning.ts   (DEEPTS_FAST=1 for the short run)
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -28,7 +28,7 @@ import { type ExampleOptions, fastFromEnv, isMain } from "./lib/run.js";
 export interface TransferOptions extends ExampleOptions {
   /** Where the model (.keras) and the curves (.png) go (default deepts-output/05-transfer-learning). */
   outDir?: string;
-  /** The nsfwjs package folder (default: found in node_modules or $DEEPTS_NSFWJS_DIR). */
+  /** The folder of nsfwjs' model files (default: data/models/nsfwjs, node_modules/nsfwjs or $DEEPTS_NSFWJS_DIR). */
   nsfwjsDir?: string;
 }
 

@@ -16,7 +16,8 @@ export default defineCommand({
     "The head trains for --epochs with Adam (--lr); then the top --unfreeze layers of MobileNetV2 train with it for " +
     "--fine-tune-epochs at a tenth of the rate. Prints the validation accuracy before and after fine-tuning, and writes " +
     "the model (a Keras .keras file with the class names in its metadata, for `deepts predict`) and NAME.curves.png " +
-    "(accuracy and loss per epoch). The pretrained weights are nsfwjs' MobileNetV2 (npm package nsfwjs@4.4.0); " +
+    "(accuracy and loss per epoch). The pretrained weights are nsfwjs' MobileNetV2 (npm package nsfwjs@4.4.0; " +
+    "`node scripts/fetch-nsfwjs.mjs` puts its files in data/models/nsfwjs/); " +
     "--weights FILE takes a Keras MobileNetV2 no-top weights file instead (mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_<size>_no_top.h5).",
   args: [{ name: "DIR", description: "a folder with one subfolder of images (JPEG, PNG, GIF) per class" }],
   options: {

@@ -3,7 +3,7 @@
 // whole nsfwjs model cut at out_relu.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -53,30 +53,35 @@ describe("pretrained MobileNetV2 from nsfwjs' files", () => {
     }
   });
 
-  it("finds the package through DEEPTS_NSFWJS_DIR, and says how to get it when it is missing", () => {
+  it("finds the files through DEEPTS_NSFWJS_DIR (package or model folder), and says how to get them when missing", () => {
     const saved = process.env.DEEPTS_NSFWJS_DIR;
+    const folder = join(dir, "dist", "models", "mobilenet_v2");
     try {
       process.env.DEEPTS_NSFWJS_DIR = dir;
-      assert.equal(findNsfwjs(), dir);
+      assert.equal(findNsfwjs(), folder);
+      process.env.DEEPTS_NSFWJS_DIR = folder;
+      assert.equal(findNsfwjs(), folder);
     } finally {
       if (saved === undefined) delete process.env.DEEPTS_NSFWJS_DIR;
       else process.env.DEEPTS_NSFWJS_DIR = saved;
     }
-    assert.throws(() => findNsfwjs(join(dir, "nope")), /is not the nsfwjs package.*npm install nsfwjs@4\.4\.0/);
+    assert.equal(findNsfwjs(folder), folder);
+    assert.throws(() => findNsfwjs(join(dir, "nope")), /no model\.min\.js in .*node scripts\/fetch-nsfwjs\.mjs/);
   });
 
-  it("evaluates the bundles without require or process: a hostile file fails cleanly", () => {
+  it("reads the bundles as text, never running them: a hostile file fails cleanly and does nothing", () => {
     const bad = mkdtempSync(join(tmpdir(), "deepts-nsfwjs-bad-"));
     try {
-      const folder = join(bad, "dist", "models", "mobilenet_v2");
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, "model.min.js"), 'module.exports = require("fs").readFileSync("/etc/passwd", "utf8");');
-      writeFileSync(join(folder, "group1-shard1of1.min.js"), 'module.exports = process.env;');
-      assert.throws(() => readNsfwjsFiles(bad), /cannot unwrap .*model\.min\.js: require is not defined/);
-      writeFileSync(join(folder, "model.min.js"), "module.exports = {weightsManifest: [], modelTopology: {}};");
-      assert.throws(() => readNsfwjsFiles(bad), /cannot unwrap .*group1-shard1of1\.min\.js: process is not defined/);
-      writeFileSync(join(folder, "group1-shard1of1.min.js"), "module.exports = 42;");
-      assert.throws(() => readNsfwjsFiles(bad), /does not export the weight shard as base64 text/);
+      const marker = join(bad, "ran");
+      writeFileSync(join(bad, "model.min.js"), `require("fs").writeFileSync(${JSON.stringify(marker)}, "x"); module.exports = {};`);
+      writeFileSync(join(bad, "group1-shard1of1.min.js"), 'module.exports = "AAAA";');
+      assert.throws(() => readNsfwjsFiles(bad), /no modelTopology object found/);
+      assert.equal(existsSync(marker), false);
+      writeFileSync(join(bad, "model.min.js"), 'module.exports = {modelTopology: {}, weightsManifest: [{paths: ["other"], weights: []}]};');
+      assert.throws(() => readNsfwjsFiles(bad), /expected one weight group in group1-shard1of1/);
+      writeFileSync(join(bad, "model.min.js"), 'module.exports = {modelTopology: {}, weightsManifest: [{paths: ["group1-shard1of1"], weights: []}]};');
+      writeFileSync(join(bad, "group1-shard1of1.min.js"), "module.exports = 42;");
+      assert.throws(() => readNsfwjsFiles(bad), /no base64 weight data/);
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

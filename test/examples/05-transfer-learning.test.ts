@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { decodeImage, findNsfwjs, loadClassifier, loadImagesFor, classify } from "../../src/index.js";
 import { main } from "../../examples/05-transfer-learning.js";
 
-/** The pretrained weights ship in the npm package nsfwjs; without it there is nothing to transfer from. */
+/** The pretrained weights come from nsfwjs (node scripts/fetch-nsfwjs.mjs); without them there is nothing to transfer from. */
 function nsfwjsMissing(): string | false {
   try {
     findNsfwjs();
