@@ -1,8 +1,9 @@
 // Per-kernel timing of a HappyModel train step and MobileNetV2 inference on the active backend:
 // wraps every kernels().<name> (and unary/binary by op and dtype) with a timer.
-// Run: node --import tsx bench/profile/kernels.ts [happy|mobilenet|resnet]
+// Run: node --import tsx bench/profile/kernels.ts [happy|resnet-train|mobilenet]
 import * as dt from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
+import { workload } from "./workloads.js";
 
 const which = process.argv[2] ?? "happy";
 const stats = new Map<string, { n: number; ms: number }>();
@@ -28,18 +29,7 @@ for (const name of Object.keys(k)) {
   };
 }
 
-let step: () => unknown;
-if (which === "happy") {
-  const model = dt.happyModel({ inputShape: [64, 64, 3] });
-  model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
-  const x = dt.randomUniform([32, 64, 64, 3]);
-  const y = dt.tensor(Float32Array.from({ length: 32 }, (_, i) => i % 2), [32, 1]);
-  step = () => model.trainOnBatch(x, y);
-} else {
-  const m = which === "resnet" ? (dt as any).resNet50({ inputShape: [64, 64, 3], weights: null, classes: 10 }) : (dt as any).mobileNetV2({ inputShape: [224, 224, 3], weights: null });
-  const x = dt.randomUniform([1, which === "resnet" ? 64 : 224, which === "resnet" ? 64 : 224, 3]);
-  step = () => m.predict(x);
-}
+let step = workload(which);
 step();
 stats.clear();
 const reps = 3;

@@ -1,10 +1,11 @@
-// HappyModel train step (batch 32, 64x64x3) on the native backend with and without this round's fast
+// A workload of ./workloads.ts (default the HappyModel train step) on the native backend with and without this round's fast
 // paths (native where/comparisons, pad by runs), alternating in one process: a before/after that holds
-// on a loaded machine. Run: node --import tsx bench/profile/happy-ab.ts [reps]
+// on a loaded machine. Run: node --import tsx bench/profile/steps-ab.ts [reps] [happy|resnet-train|mobilenet]
 import * as dt from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import type { Kernels } from "../../src/backends/backend.js";
+import { workload } from "./workloads.js";
 
 const k = kernels() as Kernels;
 if (dt.getBackend() !== "native") throw new Error("needs the native backend");
@@ -15,21 +16,19 @@ const before: typeof fast = {
   binary: (op, a, b) => (COMPARE.has(op) ? jsKernels.binary(op, a, b) : fast.binary(op, a, b)),
   pad: jsKernels.pad,
 };
-const model = dt.happyModel({ inputShape: [64, 64, 3] });
-model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
-const x = dt.randomUniform([32, 64, 64, 3]);
-const y = dt.tensor(Float32Array.from({ length: 32 }, (_, i) => i % 2), [32, 1]);
-model.trainOnBatch(x, y);
+const which = process.argv[3] ?? "happy";
+const step = workload(which);
+step();
 const reps = Number(process.argv[2] ?? 4);
 const times = { before: [] as number[], after: [] as number[] };
 for (let r = 0; r < reps; r++) {
-  for (const which of ["before", "after"] as const) {
-    Object.assign(k, which === "before" ? before : fast);
+  for (const mode of ["before", "after"] as const) {
+    Object.assign(k, mode === "before" ? before : fast);
     const t = performance.now();
-    model.trainOnBatch(x, y);
-    times[which].push(performance.now() - t);
+    step();
+    times[mode].push(performance.now() - t);
   }
 }
 Object.assign(k, fast);
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-console.log(`HappyModel train step: before ${med(times.before).toFixed(0)} ms (min ${Math.min(...times.before).toFixed(0)}), after ${med(times.after).toFixed(0)} ms (min ${Math.min(...times.after).toFixed(0)})`);
+console.log(`${which}: before ${med(times.before).toFixed(0)} ms (min ${Math.min(...times.before).toFixed(0)}), after ${med(times.after).toFixed(0)} ms (min ${Math.min(...times.after).toFixed(0)})`);

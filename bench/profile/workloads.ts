@@ -1,0 +1,26 @@
+// The profiled steps, as in bench/workloads: HappyModel train step (batch 32, 64x64x3), ResNet50 train
+// step (batch 8, 64x64x3, 6 classes, Adam) and MobileNetV2 inference (batch 1, 224x224x3).
+import * as dt from "../../src/index.js";
+
+export function workload(which: string): () => unknown {
+  if (which === "happy") {
+    const model = dt.happyModel({ inputShape: [64, 64, 3] });
+    model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
+    const x = dt.randomUniform([32, 64, 64, 3]);
+    const y = dt.tensor(Float32Array.from({ length: 32 }, (_, i) => i % 2), [32, 1]);
+    return () => model.trainOnBatch(x, y);
+  }
+  if (which === "resnet-train") {
+    const model = dt.resnet50({ inputShape: [64, 64, 3], classes: 6 });
+    model.compile({ optimizer: "adam", loss: "categorical_crossentropy" });
+    const x = dt.randomUniform([8, 64, 64, 3]);
+    const y = dt.oneHot(dt.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 6), [8], "int32"), 6);
+    return () => model.trainOnBatch(x, y);
+  }
+  if (which === "mobilenet") {
+    const model = dt.mobileNetV2({ inputShape: [224, 224, 3] });
+    const x = dt.randomUniform([1, 224, 224, 3]);
+    return () => model.predictOnBatch(x);
+  }
+  throw new Error(`unknown workload ${which}: happy, resnet-train or mobilenet`);
+}
