@@ -16,3 +16,4 @@ export {
   euclideanDistance, identifyFace, meanDistance, verifyFace,
 } from "./verify.js";
 export * from "./recognize-api.js";
+export * from "./triplet-api.js";
