@@ -1,4 +1,4 @@
-// Float32 comparisons (to bool bytes) and select (where) over flat operands whose strides are 0 or 1:
+// Float32 comparisons (to bool bytes), logical and/or/xor of bools, and select (where) over flat operands whose strides are 0 or 1:
 // the shapes the ops produce most (same shape, or a scalar operand), e.g. relu's gradient
 // where(greater(x, 0), dy, 0). Other broadcasts stay on the js kernels.
 #include <cstdint>
@@ -80,6 +80,34 @@ napi_value Compare(napi_env env, napi_callback_info info) {
   return args.undefined();
 }
 
+// logical(op, a, sa, b, sb, y): bool bytes; op 0 and, 1 or, 2 xor (nonzero is true); strides 0 or 1.
+napi_value Logical(napi_env env, napi_callback_info info) {
+  Args args(env, info, "logical");
+  idx op = args.integer(0), la = 0, lb = 0, ly = 0;
+  const std::uint8_t* a = args.u8(1, &la);
+  idx sa = args.integer(2);
+  const std::uint8_t* b = args.u8(3, &lb);
+  idx sb = args.integer(4);
+  std::uint8_t* y = args.u8(5, &ly);
+  if (args.failed) return nullptr;
+  if (op < 0 || op > 2) return args.range_error("unknown logical op code");
+  if (ly == 0) return args.undefined();
+  if (!flat_len(args, la, sa, ly, "a") || !flat_len(args, lb, sb, ly, "b")) return nullptr;
+  flat_parallel(ly, [&](idx i0, idx i1) {
+    if (sa == 1 && sb == 1) {
+      if (op == 0) for (idx i = i0; i < i1; i++) y[i] = (a[i] != 0) & (b[i] != 0);
+      else if (op == 1) for (idx i = i0; i < i1; i++) y[i] = (a[i] != 0) | (b[i] != 0);
+      else for (idx i = i0; i < i1; i++) y[i] = (a[i] != 0) ^ (b[i] != 0);
+    } else {
+      for (idx i = i0; i < i1; i++) {
+        const int u = a[i * sa] != 0, v = b[i * sb] != 0;
+        y[i] = static_cast<std::uint8_t>(op == 0 ? (u & v) : op == 1 ? (u | v) : (u ^ v));
+      }
+    }
+  });
+  return args.undefined();
+}
+
 // select(c, sc, a, sa, b, sb, y): y[i] = c[i*sc] ? a[i*sa] : b[i*sb]; strides 0 or 1.
 napi_value Select(napi_env env, napi_callback_info info) {
   Args args(env, info, "select");
@@ -130,6 +158,8 @@ void register_select_kernels(napi_env env, napi_value exports) {
   napi_value v;
   napi_create_function(env, "compare", NAPI_AUTO_LENGTH, Compare, nullptr, &v);
   napi_set_named_property(env, exports, "compare", v);
+  napi_create_function(env, "logical", NAPI_AUTO_LENGTH, Logical, nullptr, &v);
+  napi_set_named_property(env, exports, "logical", v);
   napi_create_function(env, "select", NAPI_AUTO_LENGTH, Select, nullptr, &v);
   napi_set_named_property(env, exports, "select", v);
 }

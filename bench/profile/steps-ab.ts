@@ -1,5 +1,5 @@
 // A workload of ./workloads.ts (default the HappyModel train step) on the native backend with and without this round's fast
-// paths (native where/comparisons, pad by runs), alternating in one process: a before/after that holds
+// paths (native where/comparisons, pad and slice by runs), alternating in one process: a before/after that holds
 // on a loaded machine. Run: node --import tsx bench/profile/steps-ab.ts [reps] [happy|resnet-train|mobilenet]
 import * as dt from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
@@ -9,12 +9,13 @@ import { workload } from "./workloads.js";
 
 const k = kernels() as Kernels;
 if (dt.getBackend() !== "native") throw new Error("needs the native backend");
-const fast = { where: k.where, binary: k.binary, pad: k.pad };
+const fast = { where: k.where, binary: k.binary, pad: k.pad, slice: k.slice };
 const COMPARE = new Set(["equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual"]);
 const before: typeof fast = {
   where: jsKernels.where,
   binary: (op, a, b) => (COMPARE.has(op) ? jsKernels.binary(op, a, b) : fast.binary(op, a, b)),
   pad: jsKernels.pad,
+  slice: jsKernels.slice,
 };
 const which = process.argv[3] ?? "happy";
 const step = workload(which);

@@ -45,3 +45,32 @@ describe("native pad against the js kernel", { skip }, () => {
     same(native.pad(e, [[1, 0], [0, 1]], "constant", 1), jsKernels.pad(e, [[1, 0], [0, 1]], "constant", 1));
   });
 });
+
+describe("native slice against the js kernel", { skip }, () => {
+  const slices: [number[], number[], number[]][] = [
+    [[4, 6, 5, 3], [1, 2, 0, 0], [2, 3, 5, 3]],
+    [[4, 6, 5, 3], [0, 0, 0, 1], [4, 6, 5, 2]],
+    [[4, 6, 5, 3], [0, 0, 0, 0], [4, 6, 5, 3]],
+    [[4, 6, 5, 3], [3, 5, 4, 2], [1, 1, 1, 1]],
+    [[9], [2], [5]],
+    [[3, 8], [1, 0], [2, 8]],
+    [[2, 3, 4], [0, 1, 1], [2, 2, 3]],
+    [[2, 3, 4], [1, 0, 0], [0, 3, 4]],
+  ];
+  for (const [shape, begin, size] of slices) {
+    it(`slice ${JSON.stringify(shape)} at ${JSON.stringify(begin)} size ${JSON.stringify(size)}`, () => {
+      const x = randomUniform(shape, { minval: -1, maxval: 1, seed: gen });
+      same(native.slice(x, begin, size), jsKernels.slice(x, begin, size));
+      const n = x.size;
+      const i = new Tensor(Int32Array.from({ length: n }, (_, k) => k * 3 - 7), shape, "int32");
+      same(native.slice(i, begin, size), jsKernels.slice(i, begin, size));
+      const b = new Tensor(Uint8Array.from({ length: n }, (_, k) => k % 3 === 0 ? 1 : 0), shape, "bool");
+      same(native.slice(b, begin, size), jsKernels.slice(b, begin, size));
+    });
+  }
+
+  it("scalar slice goes to js", () => {
+    const s = new Tensor(new Float32Array([4]), [], "float32");
+    same(native.slice(s, [], []), jsKernels.slice(s, [], []));
+  });
+});

@@ -41,11 +41,29 @@ const pairs: [number[], number[]][] = [
 ];
 
 describe("native comparisons and where against the js kernels", { skip }, () => {
+  it("the addon has the compare, logical and select kernels (else rebuild it: npm run build:native)", () => {
+    const fns = addon as unknown as Record<string, unknown>;
+    for (const name of ["compare", "logical", "select"]) assert.equal(typeof fns[name], "function", name);
+  });
+
   for (const [sa, sb] of pairs) {
     it(`comparisons ${JSON.stringify(sa)} vs ${JSON.stringify(sb)}`, () => {
       const a = special(sa);
       const b = special(sb);
       for (const op of COMPARE) {
+        same(native.binary(op, a, b), jsKernels.binary(op, a, b), op);
+        same(native.binary(op, b, a), jsKernels.binary(op, b, a), `${op} swapped`);
+      }
+    });
+  }
+
+  for (const [sa, sb] of pairs) {
+    it(`logical ops on bools ${JSON.stringify(sa)} vs ${JSON.stringify(sb)}`, () => {
+      const zero = new Tensor(new Float32Array([0]), [], "float32");
+      const a = jsKernels.binary("greater", rand(sa), zero);
+      // Bytes other than 0/1 count as true, as in the js kernels.
+      const b = new Tensor(Uint8Array.from(jsKernels.binary("less", rand(sb), zero).values, (v, i) => (v ? 1 + (i % 5) : 0)), sb, "bool");
+      for (const op of ["logicalAnd", "logicalOr", "logicalXor"] as BinaryOp[]) {
         same(native.binary(op, a, b), jsKernels.binary(op, a, b), op);
         same(native.binary(op, b, a), jsKernels.binary(op, b, a), `${op} swapped`);
       }

@@ -10,6 +10,7 @@ interface ElementwiseAddon {
   reduce(op: number, x: Float32Array, y: Float32Array, outer: number, len: number, inner: number): void;
   transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
   compare(op: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Uint8Array): void;
+  logical(op: number, a: Uint8Array, sa: number, b: Uint8Array, sb: number, y: Uint8Array): void;
   select(c: Uint8Array, sc: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Float32Array): void;
 }
 
@@ -20,6 +21,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
 const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 // The order of CompareCode in native/select.cc.
 const COMPARE: Partial<Record<BinaryOp, number>> = { equal: 0, notEqual: 1, less: 2, lessEqual: 3, greater: 4, greaterEqual: 5 };
+const LOGICAL: Partial<Record<BinaryOp, number>> = { logicalAnd: 0, logicalOr: 1, logicalXor: 2 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
 const f32 = (t: Tensor) => t.values as Float32Array;
@@ -63,6 +65,8 @@ export function collapseBroadcast(shape: readonly number[], sa: readonly number[
 export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "where" | "reduce" | "transpose"> {
   const a = addon as unknown as ElementwiseAddon;
   const js = jsKernels;
+  // An addon built before select.cc lacks these: its comparisons, logical ops and where stay on js.
+  const hasSelect = typeof a.compare === "function" && typeof a.select === "function" && typeof a.logical === "function";
   return {
     unary(op, x) {
       const code = UNARY[op];
@@ -73,8 +77,19 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
     },
 
     binary(op, x, z) {
+      const logical = LOGICAL[op];
+      if (logical !== undefined && hasSelect && x.dtype === "bool" && z.dtype === "bool") {
+        const shape = shapesEqual(x.shape, z.shape) ? x.shape : broadcastShapes(op, x.shape, z.shape);
+        const n = sizeOf(shape);
+        const sx = flatStride(x, n);
+        const sz = flatStride(z, n);
+        if (sx < 0 || sz < 0) return js.binary(op, x, z);
+        const y = new Uint8Array(n);
+        if (n > 0) a.logical(logical, x.values as Uint8Array, sx, z.values as Uint8Array, sz, y);
+        return new Tensor(y, shape, "bool");
+      }
       const cmp = COMPARE[op];
-      if (cmp !== undefined && x.dtype === "float32" && z.dtype === "float32") {
+      if (cmp !== undefined && hasSelect && x.dtype === "float32" && z.dtype === "float32") {
         // Same shape, or one operand a single element: one flat pass (other broadcasts go to js).
         const shape = shapesEqual(x.shape, z.shape) ? x.shape : broadcastShapes(op, x.shape, z.shape);
         const n = sizeOf(shape);
@@ -98,7 +113,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
     },
 
     where(cond, x, z) {
-      if (cond.dtype !== "bool" || x.dtype !== "float32" || z.dtype !== "float32") return js.where(cond, x, z);
+      if (!hasSelect || cond.dtype !== "bool" || x.dtype !== "float32" || z.dtype !== "float32") return js.where(cond, x, z);
       const shape = broadcastShapes("where", cond.shape, broadcastShapes("where", x.shape, z.shape));
       const n = sizeOf(shape);
       const sc = flatStride(cond, n);

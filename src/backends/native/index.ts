@@ -4,7 +4,7 @@ import { type Addon, loadAddon } from "./addon.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
-import { pad } from "./movement.js";
+import { pad, slice } from "./movement.js";
 import { poolKernels } from "./pool.js";
 
 /**
@@ -19,6 +19,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...poolKernels(addon),
     ...elementwiseKernels(addon),
     pad,
+    slice,
   };
   return { name: "native", kernels };
 }

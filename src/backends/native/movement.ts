@@ -1,5 +1,7 @@
 import type { Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
+import { allocStorage } from "../../tensor/dtype.js";
+import { stridesOf } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 
 /**
@@ -39,4 +41,35 @@ export const pad: Kernels["pad"] = (x, paddings, mode, value) => {
     }
   }
   return new Tensor(out, outShape, "float32");
+};
+
+/**
+ * Slice by contiguous runs: the trailing dimensions taken whole, together with the last cut one, are
+ * copied with one TypedArray.set (subarray) per run; any dtype.
+ */
+export const slice: Kernels["slice"] = (x, begin, size) => {
+  const rank = x.rank;
+  let n = 1;
+  for (const d of size) n *= d;
+  if (rank === 0 || n === 0) return jsKernels.slice(x, begin, size);
+  const st = stridesOf(x.shape);
+  let last = rank - 1;
+  while (last > 0 && size[last] === x.shape[last]) last--;
+  let run = 1;
+  for (let d = last; d < rank; d++) run *= size[d];
+  const out = allocStorage(x.dtype, n);
+  const xv = x.values;
+  let base = 0;
+  for (let d = 0; d < rank; d++) base += begin[d] * st[d];
+  const idx = new Array<number>(last).fill(0);
+  for (let dst = 0; dst < n; dst += run) {
+    let src = base;
+    for (let d = 0; d < last; d++) src += idx[d] * st[d];
+    out.set(xv.subarray(src, src + run) as never, dst);
+    for (let d = last - 1; d >= 0; d--) {
+      if (++idx[d] < size[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return new Tensor(out, [...size], x.dtype);
 };
