@@ -77,17 +77,12 @@ export default defineCommand({
     }
     dt.setSeed(o.seed);
     const progress = o.quiet ? [] : [new dt.ProgbarLogger({ stream: stderr })];
-    // Ctrl-C: stop after the current batch; what was trained so far is still evaluated and saved.
-    const stopper = new (class extends dt.Callback {
-      override onTrainBatchEnd(): void {
-        if (signal.aborted) this.model.stopTraining = true;
-      }
-    })();
     const t0 = performance.now();
     const r = await dt.finetuneFromDirectory(dir, backbone, {
       epochs: o.epochs, fineTuneEpochs: o["fine-tune-epochs"], unfreeze: o.unfreeze, batchSize: o["batch-size"],
       validationSplit: o["validation-split"], seed: o.seed, learningRate: o.lr, augmentation: o.augment, preprocess,
-      verbose: o.quiet ? 0 : "auto", callbacks: [...progress, stopper], log: (l) => stdout.write(l + "\n"),
+      // Ctrl-C: training stops after the current batch; what was trained so far is still scored and saved.
+      verbose: o.quiet ? 0 : "auto", callbacks: progress, signal, log: (l) => stdout.write(l + "\n"),
     });
     const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
     const s = r.scores;

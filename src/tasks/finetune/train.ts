@@ -5,7 +5,7 @@ import { BinaryCrossentropy, SparseCategoricalCrossentropy } from "../../losses/
 import { BinaryAccuracy, SparseCategoricalAccuracy } from "../../metrics/accuracy.js";
 import type { Model } from "../../models/model.js";
 import { Adam } from "../../optimizers/adam.js";
-import type { Callback } from "../../training/callbacks/callback.js";
+import { Callback } from "../../training/callbacks/callback.js";
 import type { Dataset } from "../../training/data.js";
 import type { Verbosity } from "../../training/evaluate.js";
 import type { Logs } from "../../training/logs.js";
@@ -33,6 +33,8 @@ export interface FinetuneOptions extends Omit<TransferModelOptions, "numClasses"
   callbacks?: Callback[];
   /** Progress lines ("phase 1: ...") go here (default: nowhere). */
   log?: (line: string) => void;
+  /** When aborted, training stops after the current batch and fine-tuning is skipped (the scores still run). */
+  signal?: AbortSignal;
 }
 
 /** Validation accuracy and loss at the three checkpoints of the run. */
@@ -108,13 +110,20 @@ export async function finetune(backbone: Model, train: Dataset, validation: Data
   if (unfreeze > backbone.layers.length) throw new Error(`finetune: unfreeze is ${unfreeze}, but the backbone has only ${backbone.layers.length} layers`);
   const verbose = opts.verbose ?? "auto";
   const evaluate = async (): Promise<Logs> => (await model.evaluate(validation, { verbose: 0, returnDict: true })) as Logs;
+  const signal = opts.signal;
+  const stopper = new (class extends Callback {
+    override onTrainBatchEnd(): void {
+      if (signal?.aborted) this.model.stopTraining = true;
+    }
+  })();
+  const callbacks = [...(opts.callbacks ?? []), stopper];
 
   compileFor(model, binary, learningRate);
   const initial = await evaluate();
   const head = countTrainable(model);
   log(`phase 1: new head (${head} trainable parameters), backbone frozen; validation accuracy before training ${fmt(initial.accuracy)}`);
   let t0 = performance.now();
-  const h1 = await model.fit(train, { epochs, validationData: validation, verbose, callbacks: opts.callbacks });
+  const h1 = await model.fit(train, { epochs, validationData: validation, verbose, callbacks });
   const headSeconds = (performance.now() - t0) / 1000;
   const beforeFineTuning = await evaluate();
   log(`phase 1 done in ${headSeconds.toFixed(1)} s: validation accuracy ${fmt(beforeFineTuning.accuracy)}`);
@@ -129,14 +138,14 @@ export async function finetune(backbone: Model, train: Dataset, validation: Data
   let fineTune = 0;
   let fineSeconds = 0;
   let fineTuneStart: number | null = null;
-  if (fineTuneEpochs > 0 && unfreeze > 0) {
+  if (fineTuneEpochs > 0 && unfreeze > 0 && !signal?.aborted) {
     unfreezeTopLayers(backbone, unfreeze, { freezeBatchNorm: opts.freezeBatchNorm ?? true });
     compileFor(model, binary, fineTuneLearningRate);
     fineTune = countTrainable(model);
     log(`phase 2: fine-tuning the top ${unfreeze} of ${backbone.layers.length} backbone layers (${fineTune} trainable parameters) at learning rate ${fineTuneLearningRate}`);
     fineTuneStart = epochs;
     t0 = performance.now();
-    const h2 = await model.fit(train, { epochs: epochs + fineTuneEpochs, initialEpoch: epochs, validationData: validation, verbose, callbacks: opts.callbacks });
+    const h2 = await model.fit(train, { epochs: epochs + fineTuneEpochs, initialEpoch: epochs, validationData: validation, verbose, callbacks });
     fineSeconds = (performance.now() - t0) / 1000;
     epochList.push(...h2.epoch);
     append(h2.history);

@@ -155,6 +155,16 @@ describe("finetune on a folder of images", () => {
     }
   });
 
+  it("an aborted signal stops training after a batch and skips fine-tuning; the scores still come", async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const r = await finetuneFromDirectory(root, await backboneFor(root), { epochs: 3, fineTuneEpochs: 2, unfreeze: 3, batchSize: 8, verbose: 0, signal: ac.signal });
+    assert.deepEqual(r.epochs, [0]);
+    assert.equal(r.fineTuneStart, null);
+    assert.equal(r.trainableParams.fineTune, 0);
+    assert.equal(typeof r.scores.afterFineTuning.accuracy, "number");
+  });
+
   it("refuses bad settings before training", async () => {
     await assert.rejects(finetuneFromDirectory(root, tinyBackbone(), { epochs: -1, verbose: 0 }), /epochs must be an integer >= 0/);
     await assert.rejects(finetuneFromDirectory(root, tinyBackbone(), { unfreeze: 99, verbose: 0 }), /has only 10 layers/);
