@@ -12,5 +12,5 @@ export {
 } from "./imagenet.js";
 export * as applications from "./namespace.js";
 export {
-  pretrainedMobileNetV2, loadNsfwjsModel, readNsfwjsFiles, findNsfwjs, NSFWJS_VERSION, PRETRAINED_MOBILENET_V2_SCALE, type PretrainedMobileNetV2Options,
+  pretrainedMobileNetV2, loadNsfwjsModel, readNsfwjsFiles, findNsfwjs, PRETRAINED_MOBILENET_V2_SCALE, type PretrainedMobileNetV2Options,
 } from "./pretrained-mobilenet.js";
