@@ -2,10 +2,8 @@
 // ships as a TF.js layers model wrapped in UMD JavaScript files. Its weights go into deepts' MobileNetV2
 // (Keras' layer names), and the batch normalisations are then folded into the convolutions before them,
 // since the network only runs in inference here: same activations, fewer ops per step.
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { mobileNetV2 } from "../../applications/mobilenet-v2.js";
+import { NSFWJS_VERSION, readNsfwjsFiles } from "../../applications/pretrained-mobilenet.js";
 import { decodeTfjsWeights } from "../../io/tfjs.js";
 import { planNamedWeights } from "../../io/named-weights.js";
 import { commit } from "../../io/weights-map.js";
@@ -24,40 +22,16 @@ import { sqrt } from "../../ops/math.js";
 import { reshape } from "../../ops/reshape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
-/** The nsfwjs release whose MobileNetV2 is read (its files' layout is checked, not assumed). */
-export const NSFWJS_VERSION = "4.4.0";
+export { NSFWJS_VERSION };
 
-/** Where nsfwjs is installed: `dir`, else $DEEPTS_NSFWJS_DIR, else resolved from deepts' own node_modules. */
-export function nsfwjsDir(dir?: string): string {
-  if (dir !== undefined) return dir;
-  if (process.env.DEEPTS_NSFWJS_DIR) return process.env.DEEPTS_NSFWJS_DIR;
-  try {
-    return dirname(createRequire(import.meta.url).resolve("nsfwjs/package.json"));
-  } catch {
-    throw new Error(
-      `style transfer: the default backbone is the pretrained MobileNetV2 of the npm package nsfwjs (MIT), which is not installed; ` +
-        `install it (npm install nsfwjs@${NSFWJS_VERSION} --legacy-peer-deps: its TF.js peer is not needed) or pass a VGG19 Keras weights file ` +
-        `(--weights vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5)`,
-    );
-  }
-}
-
-/** The weights of nsfwjs' MobileNetV2 by TF.js name ("Conv1/kernel", ...), dequantized to float32. */
+/**
+ * The weights of nsfwjs' MobileNetV2 by TF.js name ("Conv1/kernel", ...), dequantized to float32. The files are
+ * found (data/models/nsfwjs, node_modules/nsfwjs, $DEEPTS_NSFWJS_DIR or `dir`) and parsed as text, never run,
+ * by src/applications/pretrained-mobilenet.ts.
+ */
 export function readNsfwjsMobileNetV2(dir?: string): Map<string, Tensor> {
-  const root = nsfwjsDir(dir);
-  const folder = join(root, "dist", "models", "mobilenet_v2");
-  const modelFile = join(folder, "model.min.js");
-  const shardFile = join(folder, "group1-shard1of1.min.js");
-  for (const f of [modelFile, shardFile])
-    if (!existsSync(f)) throw new Error(`style transfer: ${f} is missing; nsfwjs ${NSFWJS_VERSION} ships its MobileNetV2 there (reinstall nsfwjs@${NSFWJS_VERSION})`);
-  const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string }).version;
-  // The files are UMD modules whose export is the model.json object and the shard as base64 text.
-  const req = createRequire(join(folder, "index.js"));
-  const modelJson = req(modelFile) as Record<string, unknown>;
-  const shard = req(shardFile) as unknown;
-  if (typeof modelJson !== "object" || modelJson === null || !("weightsManifest" in modelJson) || typeof shard !== "string")
-    throw new Error(`style transfer: nsfwjs ${version ?? "?"} at ${root} does not hold the MobileNetV2 files deepts reads (from nsfwjs ${NSFWJS_VERSION})`);
-  return decodeTfjsWeights({ modelJson, groups: [new Uint8Array(Buffer.from(shard, "base64"))] }, modelFile);
+  const files = readNsfwjsFiles(dir);
+  return decodeTfjsWeights(files, files.source);
 }
 
 /**
