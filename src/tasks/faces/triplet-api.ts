@@ -12,5 +12,5 @@ export {
   type FineTuneEmbeddingOptions, type FineTuneEmbeddingResult, type VerificationScores, fineTuneEmbedding,
 } from "./triplet-finetune.js";
 export {
-  type DemoIdentities, type DemoIdentitiesOptions, type FaceView, UNCHANGED_FACE_VIEW, randomFaceView, renderFaceView, writeDemoFaceIdentities,
+  DEMO_EVAL_IDENTITIES, type DemoIdentities, type DemoIdentitiesOptions, type FaceView, UNCHANGED_FACE_VIEW, randomFaceView, renderFaceView, writeDemoFaceIdentities,
 } from "./triplet-demo.js";

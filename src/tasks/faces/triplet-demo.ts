@@ -91,6 +91,12 @@ export function renderFaceView(image: Tensor, rect: Rect, view: FaceView, size: 
   return new Tensor(out, [size, size, 3], "float32");
 }
 
+/**
+ * The identities the demo holds out for evaluation: the two people seen in two photos (p03, p09: the only
+ * same-person pairs that are not views of one photo) and four others.
+ */
+export const DEMO_EVAL_IDENTITIES: readonly string[] = ["p01", "p03", "p05", "p09", "p12", "p17"];
+
 export interface DemoIdentitiesOptions {
   /** Images per identity (default 8): the aligned face(s) as they are, then random views. */
   views?: number;

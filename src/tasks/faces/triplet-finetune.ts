@@ -32,7 +32,7 @@ export interface FineTuneEmbeddingOptions {
   evalFraction?: number;
   /** Identities to hold out, by folder name (instead of a random evalFraction of them). */
   evalIdentities?: readonly string[];
-  /** Residual blocks trained, counted from the end (default 3); the final projection is always trained. */
+  /** Residual blocks trained, counted from the end (default 1: conv256_down_out); the final projection is always trained. */
   trainableBlocks?: number;
   /** Optimisation steps (default 100), each on one P x K batch. */
   steps?: number;
@@ -40,7 +40,7 @@ export interface FineTuneEmbeddingOptions {
   identitiesPerBatch?: number;
   /** K: images per identity in a batch (default 4). */
   imagesPerIdentity?: number;
-  /** Triplet margin, in descriptor distance units (default 0.2; face-api's descriptors of one person lie about 0.3 apart). */
+  /** Triplet margin, in descriptor distance units (default 0.4; face-api's descriptors of one person lie about 0.3 apart, of two people 0.6 to 1). */
   margin?: number;
   distanceMetric?: TripletDistanceMetric;
   /**
@@ -148,7 +148,7 @@ export async function fineTuneEmbedding(dir: string, opts: FineTuneEmbeddingOpti
   const evalFraction = opts.evalFraction ?? 0.3;
   const steps = opts.steps ?? 100;
   const seed = opts.seed ?? 0;
-  const margin = opts.margin ?? 0.2;
+  const margin = opts.margin ?? 0.4;
   check(align === "detect" || align === "none", `align must be "detect" or "none", got ${JSON.stringify(align)}`);
   check(holdout === "identities" || holdout === "images", `holdout must be "identities" or "images", got ${JSON.stringify(holdout)}`);
   check(evalFraction > 0 && evalFraction < 1, `evalFraction must be between 0 and 1, got ${evalFraction}`);
@@ -162,7 +162,7 @@ export async function fineTuneEmbedding(dir: string, opts: FineTuneEmbeddingOpti
     for (const name of opts.evalIdentities) check(folder.identities.includes(name), `evalIdentities: no subfolder named ${JSON.stringify(name)} (have ${folder.identities.join(", ")})`);
     check(folder.identities.length - new Set(opts.evalIdentities).size >= 2, `evalIdentities leaves fewer than 2 identities to train on`);
   }
-  const net = new TrainableFaceRecognitionNet(loadFaceNet("faceRecognitionNet", opts.modelDir), { trainableBlocks: opts.trainableBlocks });
+  const net = new TrainableFaceRecognitionNet(loadFaceNet("faceRecognitionNet", opts.modelDir), { trainableBlocks: opts.trainableBlocks ?? 1 });
 
   // Read, align and run the frozen layers once per image; only the small frozen features are kept.
   const feats: Tensor[] = [];
