@@ -152,6 +152,26 @@ napi_value Select(napi_env env, napi_callback_info info) {
   return args.undefined();
 }
 
+// reluBackprop(relu6, dy, x, y): y[i] = dy[i] where x[i] > 0 (and x[i] < 6 when relu6 is 1), else 0.
+napi_value ReluBackprop(napi_env env, napi_callback_info info) {
+  Args args(env, info, "reluBackprop");
+  idx six = args.integer(0), lg = 0, lx = 0, ly = 0;
+  const float* g = args.f32(1, &lg);
+  const float* x = args.f32(2, &lx);
+  float* y = args.f32(3, &ly);
+  if (args.failed) return nullptr;
+  if (!check_len(args, lg, ly, "dy") || !check_len(args, lx, ly, "x")) return nullptr;
+  flat_parallel(ly, [&](idx i0, idx i1) {
+    const u32a* ug = reinterpret_cast<const u32a*>(g);
+    u32a* uy = reinterpret_cast<u32a*>(y);
+    if (six)
+      for (idx i = i0; i < i1; i++) uy[i] = ug[i] & (0u - static_cast<std::uint32_t>((x[i] > 0.0f) & (x[i] < 6.0f)));
+    else
+      for (idx i = i0; i < i1; i++) uy[i] = ug[i] & (0u - static_cast<std::uint32_t>(x[i] > 0.0f));
+  });
+  return args.undefined();
+}
+
 }  // namespace
 
 void register_select_kernels(napi_env env, napi_value exports) {
@@ -160,6 +180,8 @@ void register_select_kernels(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "compare", v);
   napi_create_function(env, "logical", NAPI_AUTO_LENGTH, Logical, nullptr, &v);
   napi_set_named_property(env, exports, "logical", v);
+  napi_create_function(env, "reluBackprop", NAPI_AUTO_LENGTH, ReluBackprop, nullptr, &v);
+  napi_set_named_property(env, exports, "reluBackprop", v);
   napi_create_function(env, "select", NAPI_AUTO_LENGTH, Select, nullptr, &v);
   napi_set_named_property(env, exports, "select", v);
 }

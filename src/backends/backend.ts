@@ -50,6 +50,8 @@ export interface Kernels {
   /** Broadcasts all three; `a` and `b` share a dtype. */
   where(cond: Tensor, a: Tensor, b: Tensor): Tensor;
   cast(x: Tensor, dtype: DType): Tensor;
+  /** relu's (or relu6's) gradient in one pass: dy where x > 0 (and x < 6 for relu6), else 0; same shapes and dtype. */
+  reluBackprop(op: "relu" | "relu6", dy: Tensor, x: Tensor): Tensor;
 
   // reductions: the reduced axes are removed from the output shape
   reduce(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor;

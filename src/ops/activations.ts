@@ -3,24 +3,25 @@ import { type TensorLike } from "../tensor/create.js";
 import { keptShape, normalizeAxis } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add, div, minimum, mul, sub } from "./arithmetic.js";
-import { greater, less, logicalAnd, where } from "./compare.js";
+import { greater, less, where } from "./compare.js";
 import { abs, erfc, exp, expm1, log, square } from "./math.js";
 import { sum } from "./reduce.js";
 import { reshape } from "./reshape.js";
 import { floatInput, numericInput, unaryOp } from "./unary.js";
 import { rememberLogits } from "./logits-memo.js";
+import { reluBackprop } from "./relu-grad.js";
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** max(x, 0); the gradient at 0 is 0, as in TensorFlow. */
 export function relu(x: TensorLike): Tensor {
-  return unaryOp("relu", "relu", numericInput("relu", x), (dy, t) => where(greater(t, 0), dy, 0));
+  return unaryOp("relu", "relu", numericInput("relu", x), (dy, t) => reluBackprop("relu", dy, t));
 }
 
 /** min(max(x, 0), 6); the gradient is 1 only strictly inside (0, 6), as in TensorFlow. */
 export function relu6(x: TensorLike): Tensor {
-  return unaryOp("relu6", "relu6", numericInput("relu6", x), (dy, t) => where(logicalAnd(greater(t, 0), less(t, 6)), dy, 0));
+  return unaryOp("relu6", "relu6", numericInput("relu6", x), (dy, t) => reluBackprop("relu6", dy, t));
 }
 
 /** x where x > 0, alpha * x elsewhere (tf.nn.leaky_relu; alpha defaults to 0.2 as there and in Keras). */

@@ -43,7 +43,7 @@ const pairs: [number[], number[]][] = [
 describe("native comparisons and where against the js kernels", { skip }, () => {
   it("the addon has the compare, logical and select kernels (else rebuild it: npm run build:native)", () => {
     const fns = addon as unknown as Record<string, unknown>;
-    for (const name of ["compare", "logical", "select"]) assert.equal(typeof fns[name], "function", name);
+    for (const name of ["compare", "logical", "select", "reluBackprop"]) assert.equal(typeof fns[name], "function", name);
   });
 
   for (const [sa, sb] of pairs) {
@@ -98,6 +98,17 @@ describe("native comparisons and where against the js kernels", { skip }, () => 
     const c = native.binary("less", a, b);
     same(native.where(c, a, b), jsKernels.where(c, a, b), "int32 where");
   });
+
+  for (const shape of [[7], [3, 17, 19, 8], [8, 64, 64, 4], [0, 2]]) {
+    it(`reluBackprop (relu, relu6) ${JSON.stringify(shape)}`, () => {
+      const x = special(shape);
+      const xv = x.values as Float32Array;
+      // Exactly 6 and values around it, for relu6's upper edge.
+      for (let i = 1; i < xv.length; i += 5) xv[i] = [6, 5.99, 6.01, 7][i % 4];
+      const dy = rand(shape);
+      for (const op of ["relu", "relu6"] as const) same(native.reluBackprop(op, dy, x), jsKernels.reluBackprop(op, dy, x), op);
+    });
+  }
 
   it("relu's gradient pattern where(greater(x, 0), dy, 0) matches exactly", () => {
     const x = rand([3, 17, 19, 8]);

@@ -1,4 +1,5 @@
 import type { Backend, Kernels } from "../backend.js";
+import { reluBackprop } from "./activation.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { matmul } from "./matmul.js";
@@ -18,6 +19,7 @@ export const jsKernels: Kernels = {
   ...conv,
   ...pool,
   ...resize,
+  reluBackprop,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

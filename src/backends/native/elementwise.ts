@@ -11,6 +11,7 @@ interface ElementwiseAddon {
   transpose(x: Float32Array, y: Float32Array, shape: Int32Array, perm: Int32Array): void;
   compare(op: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Uint8Array): void;
   logical(op: number, a: Uint8Array, sa: number, b: Uint8Array, sb: number, y: Uint8Array): void;
+  reluBackprop(relu6: number, dy: Float32Array, x: Float32Array, y: Float32Array): void;
   select(c: Uint8Array, sc: number, a: Float32Array, sa: number, b: Float32Array, sb: number, y: Float32Array): void;
 }
 
@@ -62,7 +63,7 @@ export function collapseBroadcast(shape: readonly number[], sa: readonly number[
 }
 
 /** Elementwise, reduction and transpose kernels for float32; everything else goes to js. */
-export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "where" | "reduce" | "transpose"> {
+export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binary" | "where" | "reluBackprop" | "reduce" | "transpose"> {
   const a = addon as unknown as ElementwiseAddon;
   const js = jsKernels;
   // An addon built before select.cc lacks these: its comparisons, logical ops and where stay on js.
@@ -123,6 +124,15 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       const y = new Float32Array(n);
       if (n > 0) a.select(cond.values as Uint8Array, sc, f32(x), sx, f32(z), sz, y);
       return new Tensor(y, shape, "float32");
+    },
+
+    reluBackprop(op, dy, x) {
+      if (typeof a.reluBackprop !== "function" || dy.dtype !== "float32" || x.dtype !== "float32" || dy.size !== x.size) {
+        return js.reluBackprop(op, dy, x);
+      }
+      const y = new Float32Array(x.size);
+      if (x.size > 0) a.reluBackprop(op === "relu6" ? 1 : 0, f32(dy), f32(x), y);
+      return new Tensor(y, x.shape, "float32");
     },
 
     reduce(op, x, axes) {
