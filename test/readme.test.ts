@@ -15,7 +15,7 @@ it("README's tour runs", () => {
     const code = m[1]
       .replace(/from "deepts"/g, `from ${JSON.stringify(resolve("src/index.ts"))}`)
       .replace("epochs: 5", "epochs: 1, verbose: 0")
-      .replace('"digits.keras"', JSON.stringify(join(dir, "digits.keras")));
+      .replaceAll('"digits.keras"', JSON.stringify(join(dir, "digits.keras")));
     const file = join(dir, "tour.mts");
     writeFileSync(file, `${code}\nconsole.log("layers", again.layers.length, JSON.stringify(dw.shape));\n`);
     const r = spawnSync(process.execPath, ["--import", "tsx", file], { encoding: "utf8", timeout: 120_000 });
