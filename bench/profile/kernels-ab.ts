@@ -18,6 +18,8 @@ const cases: [string, (k: typeof nk) => unknown][] = [
   ["greater(x, 0) [32,64,64,32]", (k) => k.binary("greater", x, zero)],
   ["where(c, dy, 0) [32,64,64,32]", (k) => k.where(cond, dy, zero)],
   ["relu grad: where(greater(x,0), dy, 0)", (k) => k.where(k.binary("greater", x, zero), dy, zero)],
+  ["reluBackprop relu [32,64,64,32]", (k) => k.reluBackprop("relu", dy, x)],
+  ["reluBackprop relu6 [32,64,64,32]", (k) => k.reluBackprop("relu6", dy, x)],
   ["relu6 grad: where(and(x>0, x<6), dy, 0)", (k) => k.where(k.binary("logicalAnd", k.binary("greater", x, zero), k.binary("less", x, six)), dy, zero)],
   ["slice [32,64,64,32] -> [16,64,64,32]", (k) => k.slice(x, [8, 0, 0, 0], [16, 64, 64, 32])],
   ["slice [32,64,64,32] -> [32,64,64,16]", (k) => k.slice(x, [0, 0, 0, 8], [32, 64, 64, 16])],
