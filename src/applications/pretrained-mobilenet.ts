@@ -42,9 +42,15 @@ export function findNsfwjs(dir?: string): string {
     if (found) return found;
     throw new Error(`pretrained MobileNetV2: no model.min.js in ${JSON.stringify(dir)} (nor in its dist/models/mobilenet_v2); ${HOW_TO_GET}`);
   }
-  const tried: string[] = [];
   const env = process.env.DEEPTS_NSFWJS_DIR;
-  const candidates = env ? [resolve(env)] : [];
+  if (env) {
+    // An explicit setting is authoritative: pointing it at the wrong place is an error, not a fallback.
+    const found = modelFolder(resolve(env));
+    if (found) return found;
+    throw new Error(`pretrained MobileNetV2: DEEPTS_NSFWJS_DIR=${JSON.stringify(env)} holds no model.min.js (nor dist/models/mobilenet_v2); ${HOW_TO_GET}`);
+  }
+  const tried: string[] = [];
+  const candidates: string[] = [];
   for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()])
     for (let d = start; ; d = dirname(d)) {
       candidates.push(join(d, "data", "models", "nsfwjs"), join(d, "node_modules", "nsfwjs"), join(d, "bench", "node_modules", "nsfwjs"));
