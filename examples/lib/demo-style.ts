@@ -3,16 +3,13 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  Progbar, type Report, type StyleBackbone, type StyleLayer, StyleTransfer, defaultStyleBackbone, faceApiModelDir, fromUnitRgb,
+  Progbar, type Report, type StyleBackbone, StyleTransfer, defaultStyleBackbone, faceApiModelDir, fromUnitRgb,
   lineChart, readImage, toUnitRgb, writeImage,
 } from "../../src/index.js";
 import { type StageContext } from "./demo-common.js";
-import { faceMobileNetBackbone } from "./face-mobilenet-backbone.js";
 
 export interface StyleStage {
   backbone: string;
-  /** Why the library's default backbone was not used (null when it was). */
-  fallbackReason: string | null;
   size: [number, number];
   steps: number;
   costs: { total: number; content: number; style: number }[];
@@ -22,38 +19,17 @@ export interface StyleStage {
 
 interface Setup {
   backbone: StyleBackbone;
-  fallbackReason: string | null;
   alpha: number;
   beta: number;
   tvWeight: number;
   learningRate: number;
   noise: number;
-  styleLayers?: readonly StyleLayer[];
-  contentLayer?: string;
 }
 
-/**
- * The library's default offline backbone when it is available; otherwise the pretrained MobileNetV1 of
- * face-api's face detector, with settings tried by eye on this image pair.
- */
+/** The library's default offline backbone: the pretrained MobileNetV2 committed under data/models/nsfwjs. */
 async function chooseBackbone(size: readonly [number, number]): Promise<Setup> {
-  try {
-    // The course's alpha and beta; a touch of total variation and less starting noise keep the grain down at this size.
-    return { backbone: await defaultStyleBackbone(size), fallbackReason: null, alpha: 10, beta: 40, tvWeight: 3e-6, learningRate: 0.02, noise: 0.05 };
-  } catch (e) {
-    return {
-      backbone: faceMobileNetBackbone(),
-      fallbackReason: (e as Error).message,
-      alpha: 10,
-      beta: 150,
-      tvWeight: 3e-4,
-      learningRate: 0.02,
-      noise: 0.1,
-      // Not conv1_relu: the first, stride-2 conv's statistics pull in pixel-level noise.
-      styleLayers: [["conv_pw_1_relu", 0.2], ["conv_pw_3_relu", 0.2], ["conv_pw_5_relu", 0.2], ["conv_pw_7_relu", 0.2], ["conv_pw_11_relu", 0.2]],
-      contentLayer: "conv_pw_9_relu",
-    };
-  }
+  // The course's alpha and beta; a touch of total variation and less starting noise keep the grain down at this size.
+  return { backbone: await defaultStyleBackbone(size), alpha: 10, beta: 40, tvWeight: 3e-6, learningRate: 0.02, noise: 0.05 };
 }
 
 /** Runs the style transfer and adds its section to the report. */
@@ -62,15 +38,14 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
   const size: [number, number] = ctx.fast ? [48, 64] : [144, 208];
   const steps = ctx.fast ? 4 : 80;
   const setup = await chooseBackbone(size);
-  if (setup.fallbackReason !== null) log(`  the library's default backbone is not available (${setup.fallbackReason.split(";")[0]}); using ${setup.backbone.name}`);
-  else log(`  backbone: ${setup.backbone.name}`);
+  log(`  backbone: ${setup.backbone.name}`);
   const contentPath = join(dirname(faceApiModelDir()), "demo", "sample3.jpg");
   const stylePath = fileURLToPath(new URL("../../data/starry-night.jpg", import.meta.url));
   const content = toUnitRgb(await readImage(contentPath), size);
   const style = toUnitRgb(await readImage(stylePath), size);
   const st = new StyleTransfer(content, style, {
     backbone: setup.backbone, alpha: setup.alpha, beta: setup.beta, tvWeight: setup.tvWeight, learningRate: setup.learningRate,
-    noise: setup.noise, seed: 0, styleLayers: setup.styleLayers, contentLayer: setup.contentLayer,
+    noise: setup.noise, seed: 0,
   });
   log(`  ${size[1]}x${size[0]} pixels, ${steps} Adam steps, alpha ${setup.alpha}, beta ${setup.beta}, total variation ${setup.tvWeight}, learning rate ${setup.learningRate}`);
 
@@ -103,16 +78,7 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
       "GradientTape to lower J = alpha J_content + beta J_style (+ a little total variation for smoothness), where J_content compares " +
       "one layer's activations with the photo's and J_style compares Gram matrices of several layers with the painting's.",
   );
-  s.paragraph(
-    setup.fallbackReason === null
-      ? `Network: ${setup.backbone.name}.`
-      : `Network: ${setup.backbone.name}. The library's default offline backbone (the pretrained MobileNetV2 shipped in the npm ` +
-          `package nsfwjs) could not be loaded here (${setup.fallbackReason.split(";")[0].replace(/^style transfer: /, "")}), ` +
-          "and VGG19 (the course's network) needs Keras' weights file, which deepts does not download; so this demo uses a network whose " +
-          "pretrained weights are already installed: the depthwise-separable MobileNetV1 " +
-          "inside face-api's face detector. It was trained to find faces, not to classify ImageNet, so expect rougher brushwork than " +
-          "with VGG19.",
-  );
+  s.paragraph(`Network: ${setup.backbone.name}.`);
   s.images([
     [files[0], { caption: "content: sample3.jpg", width: 320 }],
     [files[1], { caption: "style: The Starry Night (Van Gogh)", width: 320 }],
@@ -134,7 +100,7 @@ export async function styleStage(ctx: StageContext, report: Report): Promise<Sty
     [`${size[1]}x${size[0]}`, steps, setup.alpha, setup.beta, setup.tvWeight, setup.learningRate, secondsPerStep.toFixed(3)],
   ]);
   return {
-    backbone: setup.backbone.name, fallbackReason: setup.fallbackReason, size, steps,
+    backbone: setup.backbone.name, size, steps,
     costs: h.map((c) => ({ total: c.total, content: c.content, style: c.style })), secondsPerStep, files,
   };
 }
