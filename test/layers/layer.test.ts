@@ -9,7 +9,9 @@ import { assertClose } from "../helpers/assert.js";
 /** A composite layer: two Dense layers and a Dropout, tracked as sublayers. */
 class Block extends Layer {
   static override className = "Block";
-  readonly d1 = this.trackLayer(new Dense({ units: 4, activation: "relu" }));
+  // A ones kernel keeps the relu output positive for positive inputs, so dropout always shows (random weights
+  // could make every relu zero on the all-ones input, about one run in sixteen).
+  readonly d1 = this.trackLayer(new Dense({ units: 4, activation: "relu", kernelInitializer: "ones" }));
   readonly drop = this.trackLayer(new Dropout({ rate: 0.5, seed: 3 }));
   readonly d2 = this.trackLayer(new Dense({ units: 2 }));
   override call(x: Tensor, opts: CallOptions): Tensor {
