@@ -73,6 +73,16 @@ export class Canvas {
     this.data = Float32Array.from(image.values as ArrayLike<number>);
   }
 
+  /** A blank image of `width` x `height` pixels filled with `background` (default white), 3 channels. */
+  static blank(width: number, height: number, background: Rgb = [255, 255, 255]): Canvas {
+    checkColor("Canvas.blank", background);
+    if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
+      throw new RangeError(`Canvas.blank: width and height must be positive integers, got ${width} x ${height}`);
+    const px = new Float32Array(width * height * 3);
+    for (let i = 0; i < px.length; i += 3) px.set(background, i);
+    return new Canvas(new Tensor(px, [height, width, 3]));
+  }
+
   /** Blends `color` into pixel (x, y) with opacity `a` (0..1); pixels outside the image are ignored. */
   private blend(x: number, y: number, color: Rgb, a: number): void {
     if (a <= 0 || x < 0 || y < 0 || x >= this.width || y >= this.height) return;
@@ -106,6 +116,22 @@ export class Canvas {
     this.fillRect({ x: r.x, y: r.y + r.height - t, width: r.width, height: t }, color);
     this.fillRect({ x: r.x, y: r.y, width: t, height: r.height }, color);
     this.fillRect({ x: r.x + r.width - t, y: r.y, width: t, height: r.height }, color);
+    return this;
+  }
+
+  /** A straight line `thickness` pixels wide from (x0, y0) to (x1, y1); `dash` > 0 draws dashes that long. */
+  line(x0: number, y0: number, x1: number, y1: number, color: Rgb, thickness = 1, dash = 0): this {
+    checkColor("Canvas.line", color);
+    if (!(thickness >= 1)) throw new RangeError(`Canvas.line: thickness must be at least 1, got ${thickness}`);
+    const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
+    const lo = -Math.floor((thickness - 1) / 2);
+    const hi = Math.ceil((thickness - 1) / 2);
+    for (let s = 0; s <= steps; s++) {
+      if (dash > 0 && Math.floor(s / dash) % 2 === 1) continue;
+      const x = Math.round(x0 + ((x1 - x0) * s) / steps);
+      const y = Math.round(y0 + ((y1 - y0) * s) / steps);
+      for (let dy = lo; dy <= hi; dy++) for (let dx = lo; dx <= hi; dx++) this.blend(x + dx, y + dy, color, 1);
+    }
     return this;
   }
 

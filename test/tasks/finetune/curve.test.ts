@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeImage, trainingCurveImage, writeTrainingCurves } from "../../../src/index.js";
-import { Canvas } from "../../../src/tasks/finetune/canvas.js";
+import { Canvas } from "../../../src/tasks/report/draw.js";
 
 const history = {
   accuracy: [0.5, 0.7, 0.8, 0.9, 0.95, 0.97],
@@ -39,7 +39,9 @@ describe("training curves", () => {
       assert.ok(pts.some(([, y]) => y > 280 && y < 480));
     }
     // Plot area x from 60 to 616 over 6 epochs: the fine-tuning line sits between epochs 3 and 4 (x about 394).
-    const lineXs = new Set(green.filter(([, y]) => y > 60 && y < 200).map(([x]) => x));
+    // (Below the "fine-tuning" label, which spans y 42..63.)
+    const lineXs = new Set(green.filter(([, y]) => y > 70 && y < 200).map(([x]) => x));
+    assert.ok(lineXs.size > 0, "the fine-tuning line is drawn");
     assert.ok([...lineXs].every((x) => Math.abs(x - 60 - 556 * 2.5 / 5) <= 2), `line at ${[...lineXs].join(",")}`);
     // Accuracy rises: the training curve's last point is higher up (smaller y) than its first.
     const topBlue = blue.filter(([, y]) => y < 240);
@@ -67,18 +69,18 @@ describe("training curves", () => {
     assert.throws(() => trainingCurveImage(history, [0], { width: 50 }), /at least 200 x 200/);
   });
 
-  it("writes capitals and digits in a 5x7 font", () => {
-    const c = new Canvas(12, 7);
-    c.text(0, 0, "1L", [0, 0, 0]);
-    const ink = (x: number, y: number) => c.pixels[(y * 12 + x) * 3] === 0;
-    // "1" (rows 04 0C 04 04 04 04 0E): the middle column on every row, a flag at row 1, a foot at row 6.
-    for (let y = 0; y < 7; y++) assert.ok(ink(2, y), `1 at row ${y}`);
-    assert.ok(ink(1, 1) && !ink(1, 0) && !ink(3, 1));
-    assert.ok(ink(1, 6) && ink(3, 6) && !ink(0, 6) && !ink(4, 6));
-    // "L": a left column and a full bottom row, starting at x = 6.
-    for (let y = 0; y < 7; y++) assert.ok(ink(6, y));
-    for (let x = 6; x < 11; x++) assert.ok(ink(x, 6));
-    assert.ok(!ink(8, 3));
-    assert.equal(Canvas.textWidth("ABC", 2), 34);
+  it("draws solid and dashed lines of a given thickness on a blank canvas", () => {
+    const c = Canvas.blank(20, 10, [255, 255, 255]);
+    c.line(0, 2, 19, 2, [0, 0, 0], 3);
+    c.line(0, 7, 19, 7, [255, 0, 0], 1, 4);
+    const img = c.toTensor();
+    const at = (x: number, y: number) => [0, 1, 2].map((k) => img.values[(y * 20 + x) * 3 + k]);
+    for (let x = 0; x < 20; x++) for (const y of [1, 2, 3]) assert.deepEqual(at(x, y), [0, 0, 0], `thick line at ${x},${y}`);
+    assert.deepEqual(at(5, 0), [255, 255, 255]);
+    assert.deepEqual(at(5, 4), [255, 255, 255]);
+    // Dashes of 4: x 0-3 drawn, 4-7 skipped, 8-11 drawn.
+    assert.deepEqual([0, 3, 4, 7, 8].map((x) => at(x, 7)[1]), [0, 0, 255, 255, 0]);
+    assert.throws(() => Canvas.blank(0, 10), /positive integers/);
+    assert.throws(() => c.line(0, 0, 1, 1, [0, 0, 0], 0), /thickness/);
   });
 });
