@@ -1,5 +1,6 @@
 // Runs every test/**/*.test.ts file with Node's test runner (TypeScript through tsx).
 // Usage: node scripts/test.mjs [substring ...]   (only files whose path contains a substring)
+// Every test process starts with the same global random seed (test/helpers/seed.ts; DEEPTS_TEST_SEED overrides).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -20,7 +21,7 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
+const r = spawnSync(process.execPath, ["--import", "tsx", "--import", "./test/helpers/seed.ts", "--test", "--test-concurrency=2", ...files], {
   stdio: "inherit",
 });
 process.exit(r.status ?? 1);
