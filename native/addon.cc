@@ -25,7 +25,7 @@ napi_value make_bool(napi_env env, bool b) {
   return v;
 }
 
-// info() -> { isa, isas: [...supported], threads }
+// info() -> { isa, isas: [...supported], threads, mallocReuse }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, list;
   napi_create_object(env, &o);
@@ -36,6 +36,7 @@ napi_value Info(napi_env env, napi_callback_info) {
     if (isa_supported(static_cast<Isa>(i))) napi_set_element(env, list, n++, make_string(env, isa_name(static_cast<Isa>(i))));
   napi_set_named_property(env, o, "isas", list);
   napi_set_named_property(env, o, "threads", make_number(env, num_threads()));
+  napi_set_named_property(env, o, "mallocReuse", make_bool(env, malloc_reuse()));
   return o;
 }
 
@@ -152,6 +153,7 @@ napi_value Init(napi_env env, napi_value exports) {
   }
   register_loop_kernels(env, exports);
   register_select_kernels(env, exports);
+  register_memory_kernels(env, exports);
   return exports;
 }
 

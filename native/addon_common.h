@@ -38,5 +38,9 @@ inline bool check_len(Args& args, idx got, idx want, const char* what) {
 void register_loop_kernels(napi_env env, napi_value exports);
 // Adds compare and select (select.cc) to the exports.
 void register_select_kernels(napi_env env, napi_value exports);
+// Tunes the allocator for tensor buffers and adds setMallocReuse (memory.cc).
+void register_memory_kernels(napi_env env, napi_value exports);
+// Whether freed tensor buffers are kept for reuse (memory.cc).
+bool malloc_reuse();
 
 }  // namespace dt

@@ -1,0 +1,58 @@
+// How the process allocator treats tensor buffers. Every op result is a fresh typed array, which V8 gets
+// from calloc; glibc serves blocks over its mmap threshold (128 KiB, raised adaptively up to 32 MiB)
+// with fresh mmaps, and each of their pages faults on first write and is zeroed by the kernel: a train
+// step of the HappyModel (16 MiB activations) spent more time faulting pages than in some of its
+// kernels. Raising the mmap threshold to 32 MiB and keeping up to 256 MiB of freed memory (the trim
+// threshold) makes such buffers reuse heap memory that is already mapped. DEEPTS_MALLOC_TUNE=0 leaves
+// the allocator alone. Only glibc has these knobs; elsewhere this does nothing.
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "addon_common.h"
+
+namespace dt {
+namespace {
+
+bool tuned = false;
+
+bool set_reuse(bool on) {
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+  // Off restores glibc's initial values (the adaptive threshold stays disabled once set: harmless).
+  int mmap_threshold = on ? (32 << 20) : (128 << 10);
+  int trim_threshold = on ? (256 << 20) : (128 << 10);
+  if (mallopt(M_MMAP_THRESHOLD, mmap_threshold) != 1 || mallopt(M_TRIM_THRESHOLD, trim_threshold) != 1) return tuned;
+  tuned = on;
+  return tuned;
+#else
+  (void)on;
+  return false;
+#endif
+}
+
+// setMallocReuse(on) -> whether buffer reuse is now on (false where the allocator has no such knob).
+napi_value SetMallocReuse(napi_env env, napi_callback_info info) {
+  Args args(env, info, "setMallocReuse");
+  bool on = args.boolean(0);
+  if (args.failed) return nullptr;
+  napi_value v;
+  napi_get_boolean(env, set_reuse(on), &v);
+  return v;
+}
+
+}  // namespace
+
+bool malloc_reuse() { return tuned; }
+
+void register_memory_kernels(napi_env env, napi_value exports) {
+  const char* env_tune = std::getenv("DEEPTS_MALLOC_TUNE");
+  if (!(env_tune && std::strcmp(env_tune, "0") == 0)) set_reuse(true);
+  napi_value v;
+  napi_create_function(env, "setMallocReuse", NAPI_AUTO_LENGTH, SetMallocReuse, nullptr, &v);
+  napi_set_named_property(env, exports, "setMallocReuse", v);
+}
+
+}  // namespace dt
