@@ -29,7 +29,7 @@ for (const name of Object.keys(k)) {
   };
 }
 
-let step = workload(which);
+let step = await workload(which);
 step();
 stats.clear();
 const reps = 3;

@@ -18,7 +18,7 @@ const before: typeof fast = {
   slice: jsKernels.slice,
 };
 const which = process.argv[3] ?? "happy";
-const step = workload(which);
+const step = await workload(which);
 step();
 const reps = Number(process.argv[2] ?? 4);
 const times = { before: [] as number[], after: [] as number[] };

@@ -1,8 +1,9 @@
 // The profiled steps, as in bench/workloads: HappyModel train step (batch 32, 64x64x3), ResNet50 train
-// step (batch 8, 64x64x3, 6 classes, Adam) and MobileNetV2 inference (batch 1, 224x224x3).
+// step (batch 8, 64x64x3, 6 classes, Adam), MobileNetV2 inference (batch 1, 224x224x3) and one VGG19 style-transfer
+// step at 400x300 (random weights).
 import * as dt from "../../src/index.js";
 
-export function workload(which: string): () => unknown {
+export async function workload(which: string): Promise<() => unknown> {
   if (which === "happy") {
     const model = dt.happyModel({ inputShape: [64, 64, 3] });
     model.compile({ optimizer: "adam", loss: "binary_crossentropy" });
@@ -22,5 +23,11 @@ export function workload(which: string): () => unknown {
     const x = dt.randomUniform([1, 224, 224, 3]);
     return () => model.predictOnBatch(x);
   }
-  throw new Error(`unknown workload ${which}: happy, resnet-train or mobilenet`);
+  if (which === "style") {
+    const content = dt.randomUniform([300, 400, 3], { seed: 1 });
+    const style = dt.randomUniform([300, 400, 3], { seed: 2 });
+    const st = new dt.StyleTransfer(content, style, { backbone: await dt.vgg19Backbone({ weights: null }), seed: 3 });
+    return () => st.step();
+  }
+  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet or style`);
 }
