@@ -36,6 +36,7 @@
         "native/addon_loops.cc",
         "native/select.cc",
         "native/memory.cc",
+        "native/softmax.cc",
       ],
     },
   ],

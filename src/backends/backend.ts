@@ -91,6 +91,10 @@ export interface Kernels {
   avgPool2d(x: Tensor, p: Pool2dParams): Tensor;
   avgPool2dBackprop(dy: Tensor, xShape: Shape, p: Pool2dParams): Tensor;
 
+  // softmax
+  /** softmax (or, with `log`, log-softmax) along the last axis; float dtypes. */
+  softmax(x: Tensor, log: boolean): Tensor;
+
   // image resizing (NHWC)
   resizeBilinear(x: Tensor, size: [number, number], p: ResizeParams): Tensor;
   resizeBilinearBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;

@@ -1,3 +1,4 @@
+import { record } from "../autograd/tape.js";
 import { kernels } from "../backends/index.js";
 import { type TensorLike } from "../tensor/create.js";
 import { keptShape, normalizeAxis } from "../tensor/shape.js";
@@ -110,27 +111,45 @@ export function mish(x: TensorLike): Tensor {
   return mul(t, tanh(softplus(t)));
 }
 
-/** x minus its maximum along `axis` (kept), held constant: the shift that makes exp safe. */
-function shiftByMax(op: string, t: Tensor, axis: number): [Tensor, number] {
+function softmaxAxis(op: string, t: Tensor, axis: number): number {
   if (t.rank === 0) throw new RangeError(`${op}: expected a tensor of rank >= 1, got a scalar`);
-  const ax = normalizeAxis(op, axis, t.rank);
+  return normalizeAxis(op, axis, t.rank);
+}
+
+/** x minus its maximum along `axis` (kept), held constant: the shift that makes exp safe. */
+function shiftByMax(t: Tensor, ax: number): Tensor {
   // A raw kernel call is not recorded, so the shift carries no gradient (softmax is shift-invariant).
   const m = reshape(kernels().reduce("max", t, [ax]), keptShape(t.shape, [ax]));
-  return [sub(t, m), ax];
+  return sub(t, m);
 }
 
 /** e^x / sum(e^x) along `axis` (default last), stable for large logits. */
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const t = floatInput("softmax", x);
-  const [s, ax] = shiftByMax("softmax", t, axis);
-  const e = exp(s);
-  const out = div(e, sum(e, ax, { keepDims: true }));
+  const ax = softmaxAxis("softmax", t, axis);
+  let out: Tensor;
+  if (ax === t.rank - 1) {
+    // One kernel over the last axis; gradient y * (dy - sum(dy * y)), written with ops.
+    const y = kernels().softmax(t, false);
+    out = record("softmax", [t], y, ([dy]) => [mul(y, sub(dy, sum(mul(dy, y), ax, { keepDims: true })))]);
+  } else {
+    const s = shiftByMax(t, ax);
+    const e = exp(s);
+    out = div(e, sum(e, ax, { keepDims: true }));
+  }
   // Keras' crossentropy losses read the logits of a last-axis softmax output (stable, unclipped).
   return ax === t.rank - 1 ? rememberLogits(out, t, "softmax") : out;
 }
 
 /** log(softmax(x)) along `axis` (default last), computed as x - max - log(sum(e^(x - max))). */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
-  const [s, ax] = shiftByMax("logSoftmax", floatInput("logSoftmax", x), axis);
+  const t = floatInput("logSoftmax", x);
+  const ax = softmaxAxis("logSoftmax", t, axis);
+  if (ax === t.rank - 1) {
+    // One kernel over the last axis; gradient dy - softmax * sum(dy), written with ops.
+    const y = kernels().softmax(t, true);
+    return record("logSoftmax", [t], y, ([dy]) => [sub(dy, mul(exp(y), sum(dy, ax, { keepDims: true })))]);
+  }
+  const s = shiftByMax(t, ax);
   return sub(s, log(sum(exp(s), ax, { keepDims: true })));
 }

@@ -7,6 +7,7 @@ import * as movement from "./movement.js";
 import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
+import { softmax } from "./softmax.js";
 import { transpose } from "./transpose.js";
 
 /** The pure-TypeScript reference kernels: run anywhere, support float64, and are the oracle for other backends. */
@@ -20,6 +21,7 @@ export const jsKernels: Kernels = {
   ...pool,
   ...resize,
   reluBackprop,
+  softmax,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

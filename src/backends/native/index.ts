@@ -6,6 +6,7 @@ import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
 import { pad, slice } from "./movement.js";
 import { poolKernels } from "./pool.js";
+import { softmaxKernel } from "./softmax.js";
 
 /**
  * The native backend: the js kernels with float32 hot paths replaced by C++ kernels from the addon.
@@ -20,6 +21,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...elementwiseKernels(addon),
     pad,
     slice,
+    softmax: softmaxKernel(addon),
   };
   return { name: "native", kernels };
 }
