@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "addon_common.h"
+#include "norm.h"
 
 namespace dt {
 namespace {
@@ -152,6 +153,7 @@ napi_value Init(napi_env env, napi_value exports) {
   }
   register_loop_kernels(env, exports);
   register_select_kernels(env, exports);
+  register_norm_kernels(env, exports);
   return exports;
 }
 
