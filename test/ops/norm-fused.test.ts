@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import {
-  GradientTape, type Tensor, add, batchNorm, batchNormalization, grad, grads, mul, randomUniform, reshape, square, sum,
+  BatchNormalization, GradientTape, type Tensor, add, batchNorm, batchNormalization, grad, grads, mul, randomUniform, reshape, square, sum,
 } from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
 import { fusedNorm } from "../../src/ops/norm-fused.js";
@@ -116,6 +116,34 @@ forEachBackend("norm (fused): against the composites", () => {
     const fused = grads(f)(...args);
     const ref = composite(() => grads(f)(...args));
     fused.forEach((g, i) => assertClose(g, ref[i], { rtol: 1e-10, atol: 1e-12, msg: `input ${i}` }));
+  });
+});
+
+forEachBackend("norm (fused): the BatchNormalization layer", () => {
+  it("training and inference calls (channels last and first) match the composite, moving statistics included", () => {
+    for (const [shape, axis] of [[[6, 5, 4, 3], -1], [[4, 3, 5, 2], 1]] as const) {
+      const x = rand([...shape], 70, -1, 3, "float32");
+      const dy = rand([...shape], 71, -1, 1, "float32");
+      const runLayer = () => {
+        const bn = new BatchNormalization({ axis, momentum: 0.8 });
+        bn.maybeBuild([...shape]);
+        const c = shape[axis < 0 ? axis + shape.length : axis];
+        bn.gamma!.assign(rand([c], 72, 0.5, 1.5, "float32"));
+        bn.beta!.assign(rand([c], 73, -1, 1, "float32"));
+        const tape = new GradientTape();
+        tape.watch(x);
+        const y = tape.run(() => bn.apply(x, { training: true }) as Tensor);
+        const g = tape.gradient(y, [x, bn.gamma!, bn.beta!], { outputGradients: dy });
+        const inference = bn.apply(x, { training: false }) as Tensor;
+        return [y, ...g, bn.movingMean!.value, bn.movingVariance!.value, inference];
+      };
+      let fused: Tensor[] = [];
+      const n = countKernels(() => (fused = runLayer()));
+      assert.deepEqual(n, { train: 1, backprop: 1, inference: 1 });
+      const ref = composite(runLayer);
+      const names = ["y", "dx", "dgamma", "dbeta", "movingMean", "movingVariance", "inference"];
+      fused.forEach((t, i) => assertClose(t, ref[i], { rtol: 2e-4, atol: 2e-5, msg: `axis ${axis} ${names[i]}` }));
+    }
   });
 });
 
