@@ -86,16 +86,29 @@ export interface LayerNormOptions {
   scale?: TensorLike | null;
 }
 
-/** Layer normalization, as Keras's LayerNormalization: moments over `axes` of each example, then batchNormalization. */
+/**
+ * Layer normalization, as Keras's LayerNormalization: moments over `axes` of each example, then batchNormalization.
+ * Trailing axes run on the fused batch-norm kernels (x as [rows, features], one "channel" per row), then scale and offset.
+ */
 export function layerNorm(x: TensorLike, opts: LayerNormOptions = {}): Tensor {
   const op = "layerNorm";
   const t = floatTensor(op, x);
   const axes = normalizeAxes(op, opts.axes ?? -1, t.rank);
-  const m = moments(t, axes, { keepDims: true });
   // Parameters over a single non-last axis are laid out along that axis.
   const param = (name: string, p: TensorLike | null | undefined): Tensor | null =>
     axes.length === 1 ? channelParam(op, name, p, t, axes[0]) : p == null ? null : toTensor(p, op);
-  return batchNormalization(t, m.mean, m.variance, param("offset", opts.offset), param("scale", opts.scale), opts.epsilon ?? 1e-3);
+  const offset = param("offset", opts.offset);
+  const scale = param("scale", opts.scale);
+  const epsilon = opts.epsilon ?? 1e-3;
+  if (fusedNorm.enabled && axes.length > 0 && axes.every((a, i) => a === t.rank - axes.length + i)) {
+    const features = axes.reduce((n, a) => n * t.shape[a], 1);
+    const rows = features > 0 ? t.size / features : 0;
+    let y = reshape(batchNorm(reshape(t, [rows, features]), { axis: 0, epsilon }).output, t.shape);
+    if (scale !== null) y = mul(y, scale);
+    return offset !== null ? add(y, offset) : y;
+  }
+  const m = moments(t, axes, { keepDims: true });
+  return batchNormalization(t, m.mean, m.variance, offset, scale, epsilon);
 }
 
 function floatTensor(op: string, x: TensorLike): Tensor {

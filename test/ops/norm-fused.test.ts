@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import {
-  BatchNormalization, GradientTape, type Tensor, add, batchNorm, batchNormalization, grad, grads, mul, randomUniform, reshape, square, sum,
+  BatchNormalization, GradientTape, type Tensor, add, batchNorm, batchNormalization, grad, grads, layerNorm, mul, randomUniform, reshape,
+  square, sum,
 } from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
 import { fusedNorm } from "../../src/ops/norm-fused.js";
@@ -116,6 +117,30 @@ forEachBackend("norm (fused): against the composites", () => {
     const fused = grads(f)(...args);
     const ref = composite(() => grads(f)(...args));
     fused.forEach((g, i) => assertClose(g, ref[i], { rtol: 1e-10, atol: 1e-12, msg: `input ${i}` }));
+  });
+});
+
+forEachBackend("norm (fused): layerNorm", () => {
+  it("trailing axes run fused and match the composite (output and every gradient); other axes keep the composite", () => {
+    const cases: { x: number[]; axes: number | number[]; p: number[] | null; fused: boolean }[] = [
+      { x: [4, 7], axes: -1, p: [7], fused: true },
+      { x: [2, 3, 5], axes: [1, 2], p: [1, 3, 5], fused: true },
+      { x: [3, 6], axes: -1, p: null, fused: true },
+      { x: [2, 4, 3], axes: 1, p: [4], fused: false },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const x = rand(c.x, 80 + i, -2, 3);
+      const s = c.p ? rand(c.p, 90 + i, 0.5, 1.5) : null;
+      const o = c.p ? rand(c.p, 100 + i) : null;
+      const w = rand(c.x, 110 + i);
+      const f = (...a: Tensor[]) => sum(mul(layerNorm(a[0], { axes: c.axes, scale: a[1] ?? null, offset: a[2] ?? null, epsilon: 1e-3 }), w));
+      const args = s && o ? [x, s, o] : [x];
+      let fused: Tensor[] = [];
+      const n = countKernels(() => (fused = [layerNorm(x, { axes: c.axes, scale: s, offset: o }), ...grads(f)(...args)]));
+      assert.equal(n.train > 0, c.fused, `case ${i}: fused path ${JSON.stringify(n)}`);
+      const ref = composite(() => [layerNorm(x, { axes: c.axes, scale: s, offset: o }), ...grads(f)(...args)]);
+      fused.forEach((t, k) => assertClose(t, ref[k], { rtol: 1e-10, atol: 1e-10, msg: `case ${i} result ${k}` }));
+    }
   });
 });
 
