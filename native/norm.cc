@@ -1,9 +1,10 @@
 // Fused batch normalization, float32. x is viewed as [outer, c, inner] around the channel axis; threads
 // split "rows": with the channel last (inner = 1) a row is one position's c channels, otherwise one
 // channel's contiguous run of inner elements. Per-channel sums go through float blocks (a few rows or
-// 512 elements) flushed into per-thread double accumulators, added in thread order at the end.
+// 256 elements) flushed into per-thread double accumulators, added in thread order at the end.
 //   train:     pass 1 shifted sums of x and x^2 (shift = the first sample, so the one-pass variance
-//              does not cancel), pass 2 y = (x - mean) * scale * invStd + offset;
+//              does not cancel; repeated with the mean as the shift when that sample lies far out),
+//              pass 2 y = (x - mean) * scale * invStd + offset;
 //   backprop:  pass 1 sums of dy and dy * (x - mean), pass 2 dx = g * dy + b * (x - mean) + e per channel;
 //   inference: one pass, y = (x - mean) * scale / sqrt(variance + eps) + offset.
 #include <algorithm>
@@ -60,7 +61,7 @@ struct BackwardTerms {
 };
 
 constexpr idx kRowBlock = 16;   // channel-last rows summed in float before a flush
-constexpr idx kRunBlock = 512;  // elements of a run summed in float before a flush
+constexpr idx kRunBlock = 256;  // elements of a run summed in float before a flush
 
 // Channel-last rows [r0, r1): s1[c], s2[c] += sums of the terms (b may be null for the forward terms).
 template <class T>
@@ -217,6 +218,17 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   for (idx j = 0; j < c; j++) k[j] = x[j * v.inner];
   std::vector<double> s1(c), s2(c);
   channel_sums<ForwardTerms>(v, x, nullptr, k.data(), s1.data(), s2.data());
+  // A shift far from the mean (an outlying first sample) leaves the variance to cancellation: then a
+  // second pass with the mean as the shift (the two-pass moments).
+  bool again = false;
+  for (idx j = 0; j < c; j++) {
+    double d = s1[j] / count;
+    if (d * d > 8 * (s2[j] / count - d * d)) {
+      again = true;
+      k[j] = static_cast<float>(k[j] + d);
+    }
+  }
+  if (again) channel_sums<ForwardTerms>(v, x, nullptr, k.data(), s1.data(), s2.data());
   for (idx j = 0; j < c; j++) {
     double d = s1[j] / count;
     double m = k[j] + d;

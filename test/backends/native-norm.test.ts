@@ -74,6 +74,20 @@ describe("native batch normalization against the js kernels", { skip }, () => {
     });
   }
 
+  it("keeps the variance accurate when the first sample (the one-pass shift) lies far out", () => {
+    for (const [shape, axis] of [[[4096, 4], 1], [[4, 4096], 0]] as const) {
+      const v = Float32Array.from({ length: 4 * 4096 }, (_, i) => 1000 + 2 * Math.sin(i * 12.9898));
+      for (let j = 0; j < 4; j++) v[axis === 1 ? j : j * 4096] = 0;
+      const x = new Tensor(v, [...shape], "float32");
+      eachThreads((t) => {
+        const a = native.batchNormTrain(x, axis, null, null, 1e-3);
+        const b = jsKernels.batchNormTrain(x, axis, null, null, 1e-3);
+        assertClose(a.mean, b.mean, { rtol: 1e-6, msg: `${t} mean` });
+        assertClose(a.variance, b.variance, { rtol: 1e-5, msg: `${t} variance` });
+      });
+    }
+  });
+
   it("handles empty batches and float64 (through the js kernels)", () => {
     const e = native.batchNormTrain(new Tensor(new Float32Array(0), [0, 3], "float32"), 1, null, null, 1e-3);
     assert.deepEqual([...e.y.shape], [0, 3]);
