@@ -37,6 +37,7 @@
         "native/select.cc",
         "native/memory.cc",
         "native/softmax.cc",
+        "native/norm.cc",
       ],
     },
   ],

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "addon_common.h"
+#include "norm.h"
 
 namespace dt {
 namespace {
@@ -155,6 +156,7 @@ napi_value Init(napi_env env, napi_value exports) {
   register_select_kernels(env, exports);
   register_memory_kernels(env, exports);
   register_softmax_kernels(env, exports);
+  register_norm_kernels(env, exports);
   return exports;
 }
 

@@ -42,6 +42,21 @@ export interface ResizeParams {
   halfPixelCenters: boolean;
 }
 
+/** batchNormTrain's outputs: y like x, and per-channel [C] batch mean, population variance and 1 / sqrt(variance + epsilon). */
+export interface BatchNormTrainResult {
+  y: Tensor;
+  mean: Tensor;
+  variance: Tensor;
+  invStd: Tensor;
+}
+
+/** batchNormBackprop's outputs: dx like x, and per-channel [C] gradients of scale and offset. */
+export interface BatchNormGrads {
+  dx: Tensor;
+  dscale: Tensor;
+  doffset: Tensor;
+}
+
 export interface Kernels {
   // elementwise
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -100,6 +115,21 @@ export interface Kernels {
   resizeBilinearBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
   resizeNearest(x: Tensor, size: [number, number], p: ResizeParams): Tensor;
   resizeNearestBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
+
+  // fused batch normalization: statistics per channel along `axis` (x viewed as [outer, C, inner]);
+  // every per-channel argument and result is a [C] tensor of x's dtype, null where absent
+  /** Batch moments, then y = (x - mean) * invStd * scale + offset. */
+  batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number): BatchNormTrainResult;
+  /**
+   * Gradients of batchNormTrain given dy and the gradients of its mean and variance outputs (null: zero):
+   * dx = scale * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)) + dmean / M + 2 * dvariance * (x - mean) / M,
+   * with xhat = (x - mean) * invStd and M the elements per channel; dscale = sum(dy * xhat), doffset = sum(dy).
+   */
+  batchNormBackprop(
+    dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,
+  ): BatchNormGrads;
+  /** y = (x - mean) * scale / sqrt(variance + epsilon) + offset with given statistics. */
+  batchNormInference(x: Tensor, axis: number, mean: Tensor, variance: Tensor, scale: Tensor | null, offset: Tensor | null, epsilon: number): Tensor;
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

@@ -1,8 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autograd/tape.js";
 import { add, mul } from "../ops/arithmetic.js";
-import { batchNormalization } from "../ops/norm.js";
-import { moments } from "../ops/reduce.js";
+import { batchNorm, batchNormalization } from "../ops/norm.js";
 import { reshape } from "../ops/reshape.js";
 import { type SymShape, fmtSymShape } from "../models/symbolic.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from "./layer.js";
@@ -99,26 +98,24 @@ export class BatchNormalization extends Layer {
 
   override call(inputs: Tensor, opts: CallOptions): Tensor {
     const a = this.channelAxis(inputs.rank, inputs.shape);
-    // Per-channel vectors laid out along the channel axis (rank 1 broadcasts only along the last axis).
+    if (opts.training && this.trainable) {
+      // Batch statistics on the fused op (two passes forward, two backward).
+      const r = batchNorm(inputs, { axis: a, offset: this.beta, scale: this.gamma, epsilon: this.epsilon });
+      const m = this.momentum;
+      noGrad(() => {
+        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(r.mean, 1 - m)));
+        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(r.variance, 1 - m)));
+      });
+      return r.output;
+    }
+    // Per-channel vectors laid out along the channel axis (rank 1 broadcasts only along the last axis);
+    // batchNormalization runs them as one fused pass.
     const bshape = inputs.shape.map((d, i) => (i === a ? d : 1));
     const lay = (t: Tensor | LayerWeight): Tensor => reshape(t, bshape);
-    let mean: Tensor;
-    let variance: Tensor;
-    if (opts.training && this.trainable) {
-      const axes = inputs.shape.map((_, i) => i).filter((i) => i !== a);
-      ({ mean, variance } = moments(inputs, axes, { keepDims: true }));
-      const m = this.momentum;
-      const bm = mean;
-      const bv = variance;
-      noGrad(() => {
-        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(reshape(bm, [-1]), 1 - m)));
-        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(reshape(bv, [-1]), 1 - m)));
-      });
-    } else {
-      mean = lay(this.movingMean!);
-      variance = lay(this.movingVariance!);
-    }
-    return batchNormalization(inputs, mean, variance, this.beta ? lay(this.beta) : null, this.gamma ? lay(this.gamma) : null, this.epsilon);
+    return batchNormalization(
+      inputs, lay(this.movingMean!), lay(this.movingVariance!), this.beta ? lay(this.beta) : null, this.gamma ? lay(this.gamma) : null,
+      this.epsilon,
+    );
   }
 
   override computeOutputShape(inputShape: SymShape): SymShape {

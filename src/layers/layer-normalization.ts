@@ -1,6 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import { batchNormalization } from "../ops/norm.js";
-import { moments } from "../ops/reduce.js";
+import { layerNorm } from "../ops/norm.js";
 import { reshape } from "../ops/reshape.js";
 import { type SymShape, fmtSymShape } from "../models/symbolic.js";
 import { Layer, type LayerArgs, type LayerConfig } from "./layer.js";
@@ -81,10 +80,9 @@ export class LayerNormalization extends Layer {
 
   override call(inputs: Tensor): Tensor {
     const axes = this.resolveAxes(inputs.shape);
-    const { mean, variance } = moments(inputs, axes, { keepDims: true });
     const bshape = inputs.shape.map((d, i) => (axes.includes(i) ? d : 1));
     const lay = (w: LayerWeight | null): Tensor | null => (w ? reshape(w, bshape) : null);
-    return batchNormalization(inputs, mean, variance, lay(this.beta), lay(this.gamma), this.epsilon);
+    return layerNorm(inputs, { axes, offset: lay(this.beta), scale: lay(this.gamma), epsilon: this.epsilon });
   }
 
   override computeOutputShape(inputShape: SymShape): SymShape {

@@ -4,6 +4,7 @@ import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
+import { batchNormBackprop, batchNormInference, batchNormTrain } from "./norm.js";
 import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
@@ -22,6 +23,9 @@ export const jsKernels: Kernels = {
   ...resize,
   reluBackprop,
   softmax,
+  batchNormTrain,
+  batchNormBackprop,
+  batchNormInference,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

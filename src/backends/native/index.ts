@@ -5,6 +5,7 @@ import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
 import { pad, slice } from "./movement.js";
+import { normKernels } from "./norm.js";
 import { poolKernels } from "./pool.js";
 import { softmaxKernel } from "./softmax.js";
 
@@ -19,6 +20,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...convKernels(addon),
     ...poolKernels(addon),
     ...elementwiseKernels(addon),
+    ...normKernels(addon),
     pad,
     slice,
     softmax: softmaxKernel(addon),

@@ -1,0 +1,89 @@
+// Reference fused batch-normalization kernels (any float dtype): x viewed as [outer, C, inner] around the
+// channel axis, per-channel sums accumulated in float64 (two passes for the moments, as the composite).
+import type { BatchNormGrads, BatchNormTrainResult } from "../backend.js";
+import { allocStorage, type TypedArray } from "../../tensor/dtype.js";
+import { Tensor } from "../../tensor/tensor.js";
+
+/** [outer, C, inner] of x around `axis`. */
+export function channelView(shape: readonly number[], axis: number): [number, number, number] {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape[axis], inner];
+}
+
+/** Per-channel sums of f(i, ch) over every element index i of channel ch, in float64. */
+function channelSums(outer: number, c: number, inner: number, f: (i: number, ch: number) => number): Float64Array {
+  const s = new Float64Array(c);
+  for (let o = 0, i = 0; o < outer; o++)
+    for (let ch = 0; ch < c; ch++) {
+      let t = 0;
+      for (let j = 0; j < inner; j++, i++) t += f(i, ch);
+      s[ch] += t;
+    }
+  return s;
+}
+
+/** out[i] = f(i, channel of i) over every element. */
+function perElement(out: TypedArray, outer: number, c: number, inner: number, f: (i: number, ch: number) => number): void {
+  for (let o = 0, i = 0; o < outer; o++)
+    for (let ch = 0; ch < c; ch++) for (let j = 0; j < inner; j++, i++) out[i] = f(i, ch);
+}
+
+function vec(t: Tensor, values: ArrayLike<number>): Tensor {
+  const out = allocStorage(t.dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return new Tensor(out, [values.length], t.dtype);
+}
+
+export function batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number): BatchNormTrainResult {
+  const [outer, c, inner] = channelView(x.shape, axis);
+  const v = x.values;
+  const n = outer * inner;
+  const mean = channelSums(outer, c, inner, (i) => v[i]).map((s) => s / n);
+  // Rounded to x's dtype first, as the composite's mean is, then the deviations from it.
+  const m = vec(x, mean).values;
+  const variance = channelSums(outer, c, inner, (i, ch) => (v[i] - m[ch]) ** 2).map((s) => s / n);
+  const invStd = variance.map((s) => 1 / Math.sqrt(s + epsilon));
+  const k = invStd.map((s, ch) => (scale ? s * scale.values[ch] : s));
+  const y = allocStorage(x.dtype, x.size);
+  perElement(y, outer, c, inner, (i, ch) => (v[i] - m[ch]) * k[ch] + (offset ? offset.values[ch] : 0));
+  return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd: vec(x, invStd) };
+}
+
+export function batchNormBackprop(
+  dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,
+): BatchNormGrads {
+  const [outer, c, inner] = channelView(x.shape, axis);
+  const v = x.values;
+  const g = dy.values;
+  const m = mean.values;
+  const n = outer * inner;
+  const sdy = channelSums(outer, c, inner, (i) => g[i]);
+  const sdxm = channelSums(outer, c, inner, (i, ch) => g[i] * (v[i] - m[ch]));
+  const is = invStd.values;
+  const gain = Array.from(is, (s, ch) => (scale ? s * scale.values[ch] : s));
+  // dx = gain * dy + b * (x - mean) + e per channel (see the Kernels contract).
+  const b = gain.map((k, ch) => -k * is[ch] * is[ch] * sdxm[ch] / n + (dvariance ? (2 * dvariance.values[ch]) / n : 0));
+  const e = gain.map((k, ch) => -k * sdy[ch] / n + (dmean ? dmean.values[ch] / n : 0));
+  const dx = allocStorage(x.dtype, x.size);
+  perElement(dx, outer, c, inner, (i, ch) => gain[ch] * g[i] + b[ch] * (v[i] - m[ch]) + e[ch]);
+  return {
+    dx: new Tensor(dx, x.shape, x.dtype),
+    dscale: vec(x, Array.from(sdxm, (s, ch) => s * is[ch])),
+    doffset: vec(x, sdy),
+  };
+}
+
+export function batchNormInference(
+  x: Tensor, axis: number, mean: Tensor, variance: Tensor, scale: Tensor | null, offset: Tensor | null, epsilon: number,
+): Tensor {
+  const [outer, c, inner] = channelView(x.shape, axis);
+  const v = x.values;
+  const m = mean.values;
+  const k = Array.from(variance.values, (s, ch) => (scale ? scale.values[ch] : 1) / Math.sqrt(s + epsilon));
+  const y = allocStorage(x.dtype, x.size);
+  perElement(y, outer, c, inner, (i, ch) => (v[i] - m[ch]) * k[ch] + (offset ? offset.values[ch] : 0));
+  return new Tensor(y, x.shape, x.dtype);
+}
