@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noGrad } from "../../autograd/tape.js";
-import { facenetPreprocess } from "../../applications/facenet.js";
+import { faceRecoModel, facenetPreprocess } from "../../applications/facenet.js";
+import { div } from "../../ops/arithmetic.js";
 import { resizeBilinear } from "../../ops/image.js";
 import { concat } from "../../ops/movement.js";
 import { reshape } from "../../ops/reshape.js";
@@ -102,17 +103,33 @@ export function faceApiEmbedder(modelDir?: string): FaceEmbedder {
  * RGB order: the course reverses OpenCV's BGR (img[..., ::-1]) to get RGB, which readImage gives already.
  */
 export function faceNetInputBatch(crops: readonly Tensor[]): Tensor {
+  return facenetPreprocess(squareBatch96(crops));
+}
+
+/** The crops padded to centred squares and resized to 96x96, [n, 96, 96, 3] (0..255). */
+function squareBatch96(crops: readonly Tensor[]): Tensor {
   const s = FACENET_INPUT_SIZE;
   const xs = crops.map((c) => {
     const sq = padToSquare(asRgbImage("faceNetInputBatch", c), true);
     return reshape(resizeBilinear(sq, [s, s], { halfPixelCenters: true }), [1, s, s, 3]);
   });
-  return facenetPreprocess(xs.length === 1 ? xs[0] : concat(xs, 0));
+  return xs.length === 1 ? xs[0] : concat(xs, 0);
 }
 
-/** An embedder over the course's FaceNet model (faceRecoModel with loaded weights). */
+/** faceRecoModel channels last with `model`'s weights: the same encodings, without layout transposes in every layer. */
+function channelsLastTwin(model: Model): Model {
+  const twin = faceRecoModel({ dataFormat: "channelsLast" });
+  for (const layer of model.layers) if (layer.weights.length > 0) twin.getLayer(layer.name).setWeights(layer.getWeights());
+  return twin;
+}
+
+/**
+ * An embedder over the course's FaceNet model (faceRecoModel, channels first, with loaded weights); it runs a
+ * channels-last copy of it (the same encodings, about 1.5x faster here).
+ */
 export function courseFaceNetEmbedder(model: Model, source: string, threshold?: number): FaceEmbedder {
   const id = faceNetModelId(model);
+  const twin = channelsLastTwin(model);
   return {
     id,
     kind: "course-facenet",
@@ -125,7 +142,7 @@ export function courseFaceNetEmbedder(model: Model, source: string, threshold?: 
       return noGrad(() => {
         const out: Float32Array[] = [];
         for (let i = 0; i < crops.length; i += 16) {
-          const y = model.predict(faceNetInputBatch(crops.slice(i, i + 16))) as Tensor;
+          const y = twin.predict(div(squareBatch96(crops.slice(i, i + 16)), 255)) as Tensor;
           const v = y.values as Float32Array;
           for (let k = 0; k < y.shape[0]; k++) out.push(v.slice(k * 128, (k + 1) * 128));
         }

@@ -17,6 +17,7 @@ import { FACENET_COURSE_THRESHOLD, faceNetModelId, loadCourseFaceNet } from "../
 import { faceEmbeddingModelId, resolveThreshold } from "../../../src/tasks/faces/recognize.js";
 import { seededRandom } from "../../../src/tasks/faces/triplet-batches.js";
 import { Tensor } from "../../../src/tensor/tensor.js";
+import { transpose } from "../../../src/ops/movement.js";
 
 /** faceRecoModel with every weight random (batch norm statistics too), so that a misplaced value shows. */
 function randomFaceNet(seed: number): Model {
@@ -127,8 +128,22 @@ describe("faces: the course's FaceNet as the embedding model", () => {
     const norm = (a: Float32Array): number => Math.hypot(...Array.from(a));
     for (const a of d) assert.ok(Math.abs(norm(a) - 1) < 1e-5 && a.length === 128);
     assert.deepEqual(d[0], d[2]);
-    assert.deepEqual(d[1], (model.predict(faceNetInputBatch([crops[1]])) as Tensor).values);
+    // The embedder runs a channels-last copy of the network: the same encodings as the course's model.
+    const want = (model.predict(faceNetInputBatch([crops[1]])) as Tensor).values;
+    assert.ok(d[1].every((v, i) => Math.abs(v - want[i]) < 1e-6));
     assert.deepEqual(e.embed([]), []);
+  });
+
+  it("faceRecoModel channels last: the same layers and parameters, the same encodings with the same weights", () => {
+    const cl = faceRecoModel({ dataFormat: "channelsLast" });
+    assert.equal(cl.countParams(), 3743280);
+    assert.deepEqual(cl.layers.map((l) => l.name), model.layers.map((l) => l.name));
+    for (const l of model.layers) if (l.weights.length > 0) cl.getLayer(l.name).setWeights(l.getWeights());
+    const x = faceNetInputBatch([face(6), face(7)]);
+    const want = (model.predict(x) as Tensor).values;
+    const got = (cl.predict(transpose(x, [0, 2, 3, 1])) as Tensor).values;
+    assert.ok(got.every((v, i) => Math.abs(v - want[i]) < 1e-6));
+    assert.throws(() => faceRecoModel({ dataFormat: "channelsLast", inputShape: [3, 96, 96] }), /inputShape must be \[height, width, 3\] \(channels last\)/);
   });
 
   it("keeps the calibrated threshold beside the weights, for those weights only; resolveThreshold's order", async () => {
