@@ -55,6 +55,22 @@ export async function loadEmbedder(lib: FacesLib, o: ModelChoice): Promise<Faces
   }
 }
 
+/**
+ * A note on stderr when a fine-tuned model has no calibrated threshold anywhere: its distances have their own
+ * scale, so the default (0.6) may accept everyone or no one.
+ */
+export function noteUncalibrated(
+  lib: FacesLib, db: Faces.FaceDatabase, embedder: Faces.FaceEmbedder, threshold: number | undefined, stderr: { write(s: string): unknown },
+): void {
+  if (embedder.kind !== "face-api-finetuned") return;
+  const t = lib.resolveThreshold(db, embedder.id, threshold, embedder);
+  if (t.source === "default")
+    stderr.write(
+      `note: no threshold was calibrated for the model in ${embedder.source} (no ${lib.FACE_MODEL_INFO} beside it); using ${t.threshold}. ` +
+        `Calibrate it: deepts faces calibrate PAIRS --model ${embedder.source} --save-model\n`,
+    );
+}
+
 /** What the threshold's source means, for messages. */
 export const THRESHOLD_SOURCE: Record<Faces.ThresholdSource, string> = {
   given: "given", database: "calibrated, stored in the database", model: "calibrated, stored beside the model's weights",

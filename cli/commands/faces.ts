@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import { CliError, defineCommand, UsageError } from "../lib/command.js";
 import {
   THRESHOLD_SOURCE, checkOutputImage, checkPhotoPath, dbOption, dbStep, defaultAnnotatedPath, detectOptions, facesIn, fmtBox,
-  fmtDist, largest, loadEmbedder, loadFaces, modelOptions, openDb, pipelineOptions, readPhoto, seconds, writeAnnotated,
+  fmtDist, largest, loadEmbedder, loadFaces, modelOptions, noteUncalibrated, openDb, pipelineOptions, readPhoto, seconds, writeAnnotated,
 } from "./_faces-run.js";
 import { calibrate } from "./_faces-calibrate.js";
 
@@ -101,6 +101,7 @@ const verify = defineCommand({
     const db = openDb(lib, o.db, "read");
     try {
       dbStep(lib, () => db.descriptorsOf(name, model)); // an unknown name or another model: before the slow part
+      noteUncalibrated(lib, db, embedder, o.threshold, stderr);
       const img = await readPhoto(image);
       const faces = facesIn(lib, img, { ...detect, embedder });
       if (faces.length === 0) throw new CliError(`no face found in ${JSON.stringify(image)}`);
@@ -139,7 +140,7 @@ const identify = defineCommand({
     json: { type: "boolean", description: "print the faces as JSON" },
   },
   examples: ["deepts faces identify party.jpg -o party-named.jpg"],
-  async run({ args, options: o, stdout }) {
+  async run({ args, options: o, stdout, stderr }) {
     const image = args.IMAGE as string;
     checkThreshold(o.threshold);
     const detect = detectOptions(o);
@@ -152,6 +153,7 @@ const identify = defineCommand({
     try {
       const gallery = dbStep(lib, () => db.gallery(model));
       if (gallery.size === 0) throw new CliError(`nobody is enrolled in ${o.db}; enroll someone first (deepts faces enroll NAME IMAGES...)`);
+      noteUncalibrated(lib, db, embedder, o.threshold, stderr);
       const t0 = performance.now();
       const img = await readPhoto(image);
       const faces = facesIn(lib, img, { ...detect, embedder });

@@ -2,7 +2,7 @@
 // (a random-weight faceRecoModel saved as .keras here: meaningless distances, but the real loading and
 // pipeline), and a folder in the format deepts faces-train writes, with its threshold beside the weights.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -80,6 +80,11 @@ describe("deepts faces --model", () => {
     assert.match(o.out, /^not anna: distance 0\.\d{3} >= threshold 0\.010\n$/);
     const l = await run(["faces", "list", "--db", db, "--model-dir", tuned]);
     assert.match(l.out, /1 person; model face-api\.faceRecognitionNet\/sha256:\w{12}; threshold 1\.1 \(calibrated, stored beside the model's weights\)\n$/);
+    // Without its face-model.json, the fine-tuned model falls back on 0.6, with a note saying how to calibrate it.
+    unlinkSync(join(tuned, "face-model.json"));
+    const n = await run(["faces", "verify", "anna", p("anna-mirror.png"), "--model-dir", tuned, "--db", db]);
+    assert.match(n.out, /threshold 0\.600\)?\n$/);
+    assert.match(n.err, /^note: no threshold was calibrated for the model in .*tuned \(no face-model\.json beside it\); using 0\.6\. Calibrate it: deepts faces calibrate PAIRS --model .*tuned --save-model\n/);
     const id = await run(["faces", "identify", p("bella.png"), "--db", db, "--model", facenet, "--no-annotate"]);
     assert.equal(id.code, 1);
     assert.match(id.err, /holds descriptors of the embedding model "face-api\.faceRecognitionNet\/sha256:\w{12}", but these come from "course\.facenet/);
