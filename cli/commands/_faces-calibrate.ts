@@ -2,14 +2,15 @@
 // their ROC AUC and the threshold with the best accuracy, optionally stored in the database.
 import { existsSync } from "node:fs";
 import type { LabelledDistance, PhotoVariant } from "../../src/tasks/faces/index.js";
-import { CliError, type OutStream } from "../lib/command.js";
-import { type PipelineChoice, dbStep, detectOptions, fmtDist, loadFaces, openDb, seconds } from "./_faces-run.js";
+import { CliError, type OutStream, UsageError } from "../lib/command.js";
+import { type ModelChoice, type PipelineChoice, dbStep, detectOptions, fmtDist, loadEmbedder, loadFaces, openDb, seconds } from "./_faces-run.js";
 
-interface CalibrateOptions extends PipelineChoice {
+interface CalibrateOptions extends PipelineChoice, ModelChoice {
   db: string;
   variants: boolean;
   metric: string;
   save: boolean;
+  "save-model": boolean;
   json: boolean;
 }
 
@@ -28,7 +29,10 @@ export async function calibrate(pairsArg: string | undefined, o: CalibrateOption
   } catch (e) {
     throw new CliError((e as Error).message.replace(/^loadFacePairs: /, ""));
   }
-  const model = lib.faceEmbeddingModelId();
+  const modelPath = o.model ?? o["model-dir"];
+  if (o["save-model"] && modelPath === undefined) throw new UsageError("--save-model stores the threshold beside the weights of --model; give --model");
+  const embedder = await loadEmbedder(lib, o);
+  const model = embedder.id;
   // Check the database before the slow part, so that --save cannot fail at the end.
   if (o.save) openDb(lib, o.db, "write").close();
   const variants: readonly PhotoVariant[] = o.variants ? lib.PHOTO_VARIANTS : ["original"];
@@ -38,7 +42,7 @@ export async function calibrate(pairsArg: string | undefined, o: CalibrateOption
     const t1 = performance.now();
     let r;
     try {
-      r = await lib.embedLabelledFaces(pairs, { pairsPath, detect, variant: v });
+      r = await lib.embedLabelledFaces(pairs, { pairsPath, detect: { ...detect, embedder }, variant: v });
     } catch (e) {
       throw new CliError(`${pairsPath}: ${(e as Error).message}`);
     }
@@ -69,8 +73,13 @@ export async function calibrate(pairsArg: string | undefined, o: CalibrateOption
       db.close();
     }
   }
+  let savedBeside: string | null = null;
+  if (o["save-model"]) {
+    const note = `deepts faces calibrate ${o.variants ? "--variants " : ""}on ${pairsPath}: ROC AUC ${chosen.auc.toFixed(3)}, accuracy ${pct(chosen.accuracy)}`;
+    savedBeside = lib.saveFaceModelThreshold(modelPath!, model, chosen.threshold, note);
+  }
   if (o.json) {
-    stdout.write(JSON.stringify({ pairs: pairsPath, model, metric: o.metric, sets, threshold: chosen.threshold, saved: o.save ? o.db : null, pairDistances: all }) + "\n");
+    stdout.write(JSON.stringify({ pairs: pairsPath, model, metric: o.metric, sets, threshold: chosen.threshold, saved: o.save ? o.db : null, savedBeside, pairDistances: all }) + "\n");
     return 0;
   }
   stdout.write(`labelled pairs ${pairsPath}, model ${model}\n`);
@@ -85,7 +94,7 @@ export async function calibrate(pairsArg: string | undefined, o: CalibrateOption
   }
   stdout.write(
     `threshold ${fmtDist(chosen.threshold)} (best ${o.metric === "balanced" ? "balanced accuracy" : "accuracy"} on ${o.variants ? "all" : "the photos'"} pairs)` +
-      `${o.save ? `, saved in ${o.db}` : ""}; ${seconds(t0)}\n`,
+      `${o.save ? `, saved in ${o.db}` : ""}${savedBeside ? `, saved in ${savedBeside}` : ""}; ${seconds(t0)}\n`,
   );
   return 0;
 }

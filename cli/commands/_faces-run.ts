@@ -26,6 +26,57 @@ export const pipelineOptions = {
   "min-score": { type: "number", default: 0.5, placeholder: "S", description: "keep detections scoring above S (0..1)" },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Options of the subcommands that compute or compare descriptors: which embedding model. */
+export const modelOptions = {
+  model: {
+    type: "string", placeholder: "PATH",
+    description:
+      "the embedding model (default: face-api's FaceRecognitionNet): a folder written by deepts faces-train -o, the course's " +
+      "FaceNet as a Keras .h5/.keras/.weights.h5 file, or the course's FaceNet CSV weights folder (weights/conv1_w.csv ...)",
+  },
+  "model-dir": { type: "string", placeholder: "DIR", description: "the same as --model, for a folder (faces-train output or FaceNet CSV weights)" },
+} as const satisfies Record<string, OptionSpec>;
+
+export interface ModelChoice {
+  model?: string;
+  "model-dir"?: string;
+}
+
+/** The embedding model chosen by --model / --model-dir (face-api's by default), loaded and checked. */
+export async function loadEmbedder(lib: FacesLib, o: ModelChoice): Promise<Faces.FaceEmbedder> {
+  if (o.model !== undefined && o["model-dir"] !== undefined) throw new UsageError("give --model or --model-dir, not both");
+  const dir = o["model-dir"];
+  if (dir !== undefined && (!existsSync(dir) || !statSync(dir).isDirectory()))
+    throw new CliError(`--model-dir ${JSON.stringify(dir)}: ${existsSync(dir) ? "is not a folder (use --model for a file)" : "no such folder"}`);
+  try {
+    return await lib.loadFaceEmbedder(o.model ?? dir);
+  } catch (e) {
+    throw new CliError((e as Error).message.replace(/^face model /, o.model !== undefined ? "--model " : "--model-dir "));
+  }
+}
+
+/**
+ * A note on stderr when a fine-tuned model has no calibrated threshold anywhere: its distances have their own
+ * scale, so the default (0.6) may accept everyone or no one.
+ */
+export function noteUncalibrated(
+  lib: FacesLib, db: Faces.FaceDatabase, embedder: Faces.FaceEmbedder, threshold: number | undefined, stderr: { write(s: string): unknown },
+): void {
+  if (embedder.kind !== "face-api-finetuned") return;
+  const t = lib.resolveThreshold(db, embedder.id, threshold, embedder);
+  if (t.source === "default")
+    stderr.write(
+      `note: no threshold was calibrated for the model in ${embedder.source} (no ${lib.FACE_MODEL_INFO} beside it); using ${t.threshold}. ` +
+        `Calibrate it: deepts faces calibrate PAIRS --model ${embedder.source} --save-model\n`,
+    );
+}
+
+/** What the threshold's source means, for messages. */
+export const THRESHOLD_SOURCE: Record<Faces.ThresholdSource, string> = {
+  given: "given", database: "calibrated, stored in the database", model: "calibrated, stored beside the model's weights",
+  deepts: "calibrated by deepts", default: "default",
+};
+
 export async function loadFaces(): Promise<FacesLib> {
   return import("../../src/tasks/faces/index.js");
 }
@@ -44,7 +95,13 @@ export function dbStep<T>(lib: FacesLib, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof lib.FaceDatabaseError) throw new CliError(e.message.replace(/^[A-Za-z.]+: /, ""));
+    if (e instanceof lib.FaceDatabaseError) {
+      const msg = e.message.replace(/^[A-Za-z.]+: /, "");
+      const hint = /descriptors of different models cannot be compared/.test(msg)
+        ? " --model chooses the embedding model (without it: face-api's FaceRecognitionNet)."
+        : "";
+      throw new CliError(msg + hint);
+    }
     throw e;
   }
 }
@@ -79,7 +136,7 @@ export function detectOptions(o: PipelineChoice): Faces.DetectFacesOptions {
 }
 
 /** Every face in a photo with its descriptor, best score first. */
-export function facesIn(lib: FacesLib, image: Tensor, opts: Faces.DetectFacesOptions): Faces.EmbeddedFace[] {
+export function facesIn(lib: FacesLib, image: Tensor, opts: Faces.EmbedFacesOptions): Faces.EmbeddedFace[] {
   return lib.embedFaces(image, opts);
 }
 

@@ -24,7 +24,8 @@ export default defineCommand({
     "TripletSemiHardLoss) on batches of P people x K photos, with Adam. Prints verification on the held-out pairs before " +
     "and after: ROC AUC, accuracy at the threshold calibrated on the training pairs, and the best accuracy any threshold " +
     "reaches. With -o, writes the fine-tuned weights in face-api's format (a new model id: a face database never mixes " +
-    "them with the original's). With --demo, DIR is built (or a temporary folder when DIR is omitted) from the 22 " +
+    "them with the original's), and beside them (face-model.json) the threshold calibrated on the training pairs, which " +
+    "deepts faces --model MODEL_DIR uses. With --demo, DIR is built (or a temporary folder when DIR is omitted) from the 22 " +
     "labelled faces of face-api's demo photos, 20 people, as augmented views; a demonstration, too few people to " +
     "expect a gain.",
   args: [{ name: "DIR", description: "folder of identity subfolders (with --demo: where to build it; default a temporary folder)", optional: true }],
@@ -106,10 +107,17 @@ export default defineCommand({
         },
       });
       let saved: string | undefined;
-      if (out !== undefined) saved = dt.saveFaceRecognitionWeights(r.net, out);
+      let info: string | undefined;
+      if (out !== undefined) {
+        saved = dt.saveFaceRecognitionWeights(r.net, out);
+        // The fine-tuned descriptors have their own scale: the threshold calibrated on the training pairs goes
+        // beside the weights, where `deepts faces --model` finds it (`faces calibrate --model DIR --save-model` redoes it).
+        const note = `deepts faces-train: best accuracy on the training people's pairs; held-out ROC AUC ${r.after.auc.toFixed(3)}`;
+        info = dt.saveFaceModelThreshold(out, dt.faceEmbeddingModelId(out), r.after.threshold, note);
+      }
       if (o.json) {
         const { net: _net, ...rest } = r;
-        stdout.write(JSON.stringify({ dir, ...rest, weights: saved ?? null, model: saved ? dt.faceEmbeddingModelId(out) : null }, null, 1) + "\n");
+        stdout.write(JSON.stringify({ dir, ...rest, weights: saved ?? null, model: saved ? dt.faceEmbeddingModelId(out) : null, thresholdFile: info ?? null }, null, 1) + "\n");
         return 0;
       }
       const line = (name: string, s: typeof r.before): string =>
@@ -122,7 +130,10 @@ export default defineCommand({
       stdout.write(`held-out pairs: ${r.before.positives} same person, ${r.before.negatives} different\n`);
       stdout.write(line("before", r.before) + "\n" + line("after", r.after) + "\n");
       stdout.write(`training pairs AUC ${r.before.trainAuc.toFixed(4)} -> ${r.after.trainAuc.toFixed(4)}; ${r.seconds.total.toFixed(1)} s (images ${r.seconds.prepare.toFixed(1)} s, training ${r.seconds.train.toFixed(1)} s)\n`);
-      if (saved) stdout.write(`fine-tuned weights: ${saved} (model ${dt.faceEmbeddingModelId(out)})\n`);
+      if (saved) {
+        stdout.write(`fine-tuned weights: ${saved} (model ${dt.faceEmbeddingModelId(out)})\n`);
+        stdout.write(`threshold ${r.after.threshold.toFixed(3)} stored in ${info}; use them with: deepts faces enroll|verify|identify --model ${o.output}\n`);
+      }
       return 0;
     } catch (e) {
       if (signal.aborted) {

@@ -5,13 +5,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { CliError, defineCommand, UsageError } from "../lib/command.js";
 import {
-  checkOutputImage, checkPhotoPath, dbOption, dbStep, defaultAnnotatedPath, detectOptions, facesIn, fmtBox, fmtDist,
-  largest, loadFaces, openDb, pipelineOptions, readPhoto, seconds, writeAnnotated,
+  THRESHOLD_SOURCE, checkOutputImage, checkPhotoPath, dbOption, dbStep, defaultAnnotatedPath, detectOptions, facesIn, fmtBox,
+  fmtDist, largest, loadEmbedder, loadFaces, modelOptions, noteUncalibrated, openDb, pipelineOptions, readPhoto, seconds, writeAnnotated,
 } from "./_faces-run.js";
 import { calibrate } from "./_faces-calibrate.js";
 
 const matchOptions = {
-  threshold: { type: "number", placeholder: "T", description: "match when the distance is below T (default: the database's calibrated threshold, else deepts' for the model (0.434 for face-api's), else 0.6)" },
+  threshold: { type: "number", placeholder: "T", description: "match when the distance is below T (default: the database's calibrated threshold, else the one stored beside the model's weights, else deepts' for the model (0.434 for face-api's), else 0.6 (0.7 for the course's FaceNet))" },
   aggregate: {
     type: "string", choices: ["min", "mean"], default: "min",
     description: "distance to a person with several faces: the nearest one (as the course) or the mean (as face-api)",
@@ -33,8 +33,11 @@ const enroll = defineCommand({
     { name: "NAME", description: "the person's name" },
     { name: "IMAGES", description: "photos of the person (JPEG, PNG or WebP)", variadic: true },
   ],
-  options: { ...dbOption, ...pipelineOptions, largest: { type: "boolean", description: "in a photo with several faces, take the largest" } },
-  examples: ["deepts faces enroll ada ada1.jpg ada2.jpg", "deepts faces enroll alan group.jpg --largest --db house.db"],
+  options: { ...dbOption, ...modelOptions, ...pipelineOptions, largest: { type: "boolean", description: "in a photo with several faces, take the largest" } },
+  examples: [
+    "deepts faces enroll ada ada1.jpg ada2.jpg", "deepts faces enroll alan group.jpg --largest --db house.db",
+    "deepts faces enroll ada ada1.jpg --model facenet.h5 --db course.db",
+  ],
   async run({ args, options: o, stdout }) {
     const name = args.NAME as string;
     const images = args.IMAGES as string[];
@@ -46,8 +49,9 @@ const enroll = defineCommand({
     }
     const detect = detectOptions(o);
     for (const p of images) checkPhotoPath("IMAGE", p);
+    const embedder = await loadEmbedder(lib, o); // before the database: a bad model file creates nothing
     const t0 = performance.now();
-    const model = lib.faceEmbeddingModelId();
+    const model = embedder.id;
     const db = openDb(lib, o.db, "write");
     try {
       dbStep(lib, () => db.checkModel("enroll", model));
@@ -56,7 +60,7 @@ const enroll = defineCommand({
       const rows: { descriptor: Float32Array; source: string; box: [number, number, number, number] }[] = [];
       for (const [i, img] of photos.entries()) {
         const p = images[i];
-        const faces = facesIn(lib, img, detect);
+        const faces = facesIn(lib, img, { ...detect, embedder });
         if (faces.length === 0) throw new CliError(`no face found in ${JSON.stringify(p)}; nothing was enrolled`);
         if (faces.length > 1 && !o.largest)
           throw new CliError(`${JSON.stringify(p)} has ${faces.length} faces; crop it to ${name}'s face or pass --largest; nothing was enrolled`);
@@ -83,8 +87,8 @@ const verify = defineCommand({
     { name: "NAME", description: "who the person claims to be" },
     { name: "IMAGE", description: "a photo of them (JPEG, PNG or WebP)" },
   ],
-  options: { ...dbOption, ...matchOptions, ...pipelineOptions, json: { type: "boolean", description: "print the result as JSON" } },
-  examples: ["deepts faces verify ada door.jpg && echo open"],
+  options: { ...dbOption, ...modelOptions, ...matchOptions, ...pipelineOptions, json: { type: "boolean", description: "print the result as JSON" } },
+  examples: ["deepts faces verify ada door.jpg && echo open", "deepts faces verify ada door.jpg --model my-face-model --db house.db"],
   async run({ args, options: o, stdout, stderr }) {
     const name = args.NAME as string;
     const image = args.IMAGE as string;
@@ -92,16 +96,18 @@ const verify = defineCommand({
     const detect = detectOptions(o);
     checkPhotoPath("IMAGE", image);
     const lib = await loadFaces();
-    const model = lib.faceEmbeddingModelId();
+    const embedder = await loadEmbedder(lib, o);
+    const model = embedder.id;
     const db = openDb(lib, o.db, "read");
     try {
       dbStep(lib, () => db.descriptorsOf(name, model)); // an unknown name or another model: before the slow part
+      noteUncalibrated(lib, db, embedder, o.threshold, stderr);
       const img = await readPhoto(image);
-      const faces = facesIn(lib, img, detect);
+      const faces = facesIn(lib, img, { ...detect, embedder });
       if (faces.length === 0) throw new CliError(`no face found in ${JSON.stringify(image)}`);
       const face = largest(faces);
       if (faces.length > 1 && !o.json) stderr.write(`${faces.length} faces in ${basename(image)}; checking the largest, at ${fmtBox(face.box)}\n`);
-      const v = dbStep(lib, () => lib.verifyPerson(db, name, face.descriptor, { model, threshold: o.threshold, aggregate: o.aggregate as "min" | "mean" }));
+      const v = dbStep(lib, () => lib.verifyPerson(db, name, face.descriptor, { model, threshold: o.threshold, aggregate: o.aggregate as "min" | "mean", embedder }));
       if (o.json) stdout.write(JSON.stringify({ ...v, box: face.box, faces: faces.length }) + "\n");
       else
         stdout.write(
@@ -128,28 +134,31 @@ const identify = defineCommand({
     ...dbOption,
     output: { type: "string", short: "o", placeholder: "OUT", description: "the annotated image, .png/.jpg/.webp (default: IMAGE's name + -faces, here)" },
     annotate: { type: "boolean", default: true, description: "write the annotated image (--no-annotate: only print)" },
+    ...modelOptions,
     ...matchOptions,
     ...pipelineOptions,
     json: { type: "boolean", description: "print the faces as JSON" },
   },
   examples: ["deepts faces identify party.jpg -o party-named.jpg"],
-  async run({ args, options: o, stdout }) {
+  async run({ args, options: o, stdout, stderr }) {
     const image = args.IMAGE as string;
     checkThreshold(o.threshold);
     const detect = detectOptions(o);
     checkPhotoPath("IMAGE", image);
     const out = o.annotate ? checkOutputImage("-o", o.output ?? defaultAnnotatedPath(image)) : null;
     const lib = await loadFaces();
-    const model = lib.faceEmbeddingModelId();
+    const embedder = await loadEmbedder(lib, o);
+    const model = embedder.id;
     const db = openDb(lib, o.db, "read");
     try {
       const gallery = dbStep(lib, () => db.gallery(model));
       if (gallery.size === 0) throw new CliError(`nobody is enrolled in ${o.db}; enroll someone first (deepts faces enroll NAME IMAGES...)`);
+      noteUncalibrated(lib, db, embedder, o.threshold, stderr);
       const t0 = performance.now();
       const img = await readPhoto(image);
-      const faces = facesIn(lib, img, detect);
+      const faces = facesIn(lib, img, { ...detect, embedder });
       if (faces.length === 0) throw new CliError(`no face found in ${JSON.stringify(image)}`);
-      const ids = dbStep(lib, () => lib.identifyPeople(db, faces.map((f) => f.descriptor), { model, threshold: o.threshold, aggregate: o.aggregate as "min" | "mean" }));
+      const ids = dbStep(lib, () => lib.identifyPeople(db, faces.map((f) => f.descriptor), { model, threshold: o.threshold, aggregate: o.aggregate as "min" | "mean", embedder }));
       const took = seconds(t0);
       const rows = faces.map((f, i) => ({ box: f.box, score: f.score, ...ids[i], known: ids[i].name !== lib.UNKNOWN_NAME }));
       if (out) await writeAnnotated(img, rows, out);
@@ -172,9 +181,15 @@ const identify = defineCommand({
 const list = defineCommand({
   name: "list",
   summary: "list the enrolled people",
-  options: { ...dbOption, json: { type: "boolean", description: "print as JSON" } },
+  options: {
+    ...dbOption,
+    ...modelOptions,
+    json: { type: "boolean", description: "print as JSON" },
+  },
   async run({ options: o, stdout }) {
     const lib = await loadFaces();
+    // The model only matters for the threshold shown (one stored beside its weights); face-api's by default.
+    const embedder = o.model !== undefined || o["model-dir"] !== undefined ? await loadEmbedder(lib, o) : undefined;
     const db = openDb(lib, o.db, "read");
     try {
       const people = db.people();
@@ -190,8 +205,9 @@ const list = defineCommand({
       const w = Math.max(4, ...people.map((p) => p.name.length));
       stdout.write(`${"name".padEnd(w)}  faces  enrolled\n`);
       for (const p of people) stdout.write(`${p.name.padEnd(w)}  ${String(p.embeddings).padStart(5)}  ${p.createdAt.slice(0, 19).replace("T", " ")}\n`);
-      const t = lib.resolveThreshold(db, model ?? lib.faceEmbeddingModelId());
-      const why = { given: "", database: "calibrated, stored in the database", deepts: "calibrated by deepts", default: "default" }[t.source];
+      if (embedder && model !== null) dbStep(lib, () => db.checkModel("list", embedder.id));
+      const t = lib.resolveThreshold(db, model ?? embedder?.id ?? lib.faceEmbeddingModelId(), undefined, embedder);
+      const why = THRESHOLD_SOURCE[t.source];
       stdout.write(`${people.length} ${people.length > 1 ? "people" : "person"}; model ${model}; threshold ${t.threshold} (${why})\n`);
     } finally {
       db.close();
@@ -291,13 +307,18 @@ const calibrateCmd = defineCommand({
   args: [{ name: "PAIRS", description: "a labelled pairs JSON file (format of data/faces-pairs.json)", optional: true }],
   options: {
     ...dbOption,
+    ...modelOptions,
     ...pipelineOptions,
     variants: { type: "boolean", description: "add same-face pairs from mirrored, half-size, JPEG-30 and darkened photos" },
     metric: { type: "string", choices: ["accuracy", "balanced"], default: "accuracy", description: "what the threshold maximises" },
     save: { type: "boolean", description: "store the threshold in the database (--db) for this embedding model" },
+    "save-model": { type: "boolean", description: "store the threshold beside the weights of --model (its face-model.json), where every database finds it" },
     json: { type: "boolean", description: "print the report as JSON" },
   },
-  examples: ["deepts faces calibrate --variants", "deepts faces calibrate my-pairs.json --save --db house.db"],
+  examples: [
+    "deepts faces calibrate --variants", "deepts faces calibrate my-pairs.json --save --db house.db",
+    "deepts faces calibrate --variants --model my-face-model --save-model",
+  ],
   async run({ args, options: o, stdout, stderr }) {
     return calibrate(args.PAIRS as string | undefined, o, stdout, stderr);
   },
@@ -308,8 +329,9 @@ export default defineCommand({
   summary: "face recognition: enroll people, verify a claimed identity, identify everyone in a photo",
   description:
     "A face database (SQLite, --db, default ./deepts-faces.db) of 128-D descriptors from face-api's pretrained " +
-    "networks run on deepts: detection (SSD MobileNetV1), 68 landmarks, alignment, FaceRecognitionNet. Every " +
-    "descriptor records its model, and descriptors of different models are never compared. See docs/faces.md.",
+    "networks run on deepts: detection (SSD MobileNetV1), 68 landmarks, alignment, FaceRecognitionNet. --model " +
+    "selects another embedding model: a net fine-tuned by deepts faces-train, or the course's FaceNet with your " +
+    "weights. Every descriptor records its model, and descriptors of different models are never compared. See docs/faces.md.",
   subcommands: [enroll, verify, identify, list, remove, exportCmd, importCmd, calibrateCmd],
   examples: ["deepts faces enroll ada ada1.jpg ada2.jpg", "deepts faces verify ada door.jpg", "deepts faces identify party.jpg"],
 });

@@ -27,7 +27,6 @@ import { Model } from "../models/model.js";
 import type { SymbolicTensor } from "../models/symbolic.js";
 import { FreshNames, sym } from "./common.js";
 
-const CF = "channelsFirst" as const;
 
 /** x / sqrt(max(sum(x^2, axis), 1e-12)), as Keras' backend.l2_normalize (TensorFlow's tf.math.l2_normalize). */
 export function l2Normalize(x: TensorLike, axis = -1): Tensor {
@@ -38,9 +37,14 @@ export function l2Normalize(x: TensorLike, axis = -1): Tensor {
 /** Builds the graph with the course's channels-first layers and Keras' automatic names for unnamed layers. */
 class FaceNetBuilder {
   private readonly names = new FreshNames();
+  private readonly axis: number;
+
+  constructor(private readonly df: "channelsFirst" | "channelsLast" = "channelsFirst") {
+    this.axis = df === "channelsFirst" ? 1 : 3;
+  }
 
   pad(x: SymbolicTensor, padding: Padding2D): SymbolicTensor {
-    return sym(new ZeroPadding2D({ padding, dataFormat: CF, name: this.names.next("zero_padding2d") }).apply(x));
+    return sym(new ZeroPadding2D({ padding, dataFormat: this.df, name: this.names.next("zero_padding2d") }).apply(x));
   }
 
   relu(x: SymbolicTensor): SymbolicTensor {
@@ -48,23 +52,23 @@ class FaceNetBuilder {
   }
 
   maxPool(x: SymbolicTensor, size: number, stride: number): SymbolicTensor {
-    return sym(new MaxPooling2D({ poolSize: size, strides: stride, dataFormat: CF, name: this.names.next("max_pooling2d") }).apply(x));
+    return sym(new MaxPooling2D({ poolSize: size, strides: stride, dataFormat: this.df, name: this.names.next("max_pooling2d") }).apply(x));
   }
 
   avgPool(x: SymbolicTensor, size: number, stride: number): SymbolicTensor {
-    return sym(new AveragePooling2D({ poolSize: size, strides: stride, dataFormat: CF, name: this.names.next("average_pooling2d") }).apply(x));
+    return sym(new AveragePooling2D({ poolSize: size, strides: stride, dataFormat: this.df, name: this.names.next("average_pooling2d") }).apply(x));
   }
 
   conv(x: SymbolicTensor, filters: number, kernel: number, name: string, strides = 1): SymbolicTensor {
-    return sym(new Conv2D({ filters, kernelSize: kernel, strides, dataFormat: CF, name }).apply(x));
+    return sym(new Conv2D({ filters, kernelSize: kernel, strides, dataFormat: this.df, name }).apply(x));
   }
 
   bn(x: SymbolicTensor, name: string, epsilon = 1e-5): SymbolicTensor {
-    return sym(new BatchNormalization({ axis: 1, epsilon, name }).apply(x));
+    return sym(new BatchNormalization({ axis: this.axis, epsilon, name }).apply(x));
   }
 
   concat(xs: SymbolicTensor[]): SymbolicTensor {
-    return sym(new Concatenate({ axis: 1, name: this.names.next("concatenate") }).apply(xs));
+    return sym(new Concatenate({ axis: this.axis, name: this.names.next("concatenate") }).apply(xs));
   }
 
   /** fr_utils.conv2d_bn: 1x1 conv, BN, ReLU, then (optionally) zero padding and a second conv, BN, ReLU. */
@@ -155,7 +159,7 @@ class FaceNetBuilder {
     x = this.maxPool(this.pad(x, 1), 3, 2);
     x = this.block3b(this.block3a(this.block2b(this.block2a(this.block1c(this.block1b(this.block1a(x)))))));
     x = this.avgPool(x, 3, 1);
-    x = sym(new Flatten({ dataFormat: CF, name: this.names.next("flatten") }).apply(x));
+    x = sym(new Flatten({ dataFormat: this.df, name: this.names.next("flatten") }).apply(x));
     x = sym(new Dense({ units: 128, name: "dense_layer" }).apply(x));
     x = sym(
       new Lambda({ function: (t) => l2Normalize(t as Tensor, 1), outputShape: (s) => s, name: this.names.next("lambda") }).apply(x),
@@ -169,6 +173,12 @@ export interface FaceRecoModelArgs {
   inputShape?: readonly number[];
   /** The model's name; default "FaceRecoModel" (the course's). */
   name?: string;
+  /**
+   * "channelsFirst" (default, the course's) or "channelsLast": the same network and weights (kernels are
+   * [kh, kw, in, out] either way, and the flattened features are 1x1 spatially) over [n, 96, 96, 3] input,
+   * which deepts' kernels run without layout transposes.
+   */
+  dataFormat?: "channelsFirst" | "channelsLast";
 }
 
 /**
@@ -179,10 +189,16 @@ export interface FaceRecoModelArgs {
  * const enc = model.predict(facenetPreprocess(image)); // [1, 128], each row of norm 1
  */
 export function faceRecoModel(args: FaceRecoModelArgs = {}): Model {
-  const shape = args.inputShape ?? [3, 96, 96];
-  if (shape.length !== 3 || shape[0] !== 3)
-    throw new Error(`faceRecoModel: inputShape must be [3, height, width] (channels first), got ${JSON.stringify(shape)}`);
-  return new FaceNetBuilder().model(shape, args.name ?? "FaceRecoModel");
+  const df = args.dataFormat ?? "channelsFirst";
+  if (df !== "channelsFirst" && df !== "channelsLast")
+    throw new Error(`faceRecoModel: dataFormat must be "channelsFirst" or "channelsLast", got ${JSON.stringify(df)}`);
+  const cf = df === "channelsFirst";
+  const shape = args.inputShape ?? (cf ? [3, 96, 96] : [96, 96, 3]);
+  if (shape.length !== 3 || (cf ? shape[0] : shape[2]) !== 3)
+    throw new Error(
+      `faceRecoModel: inputShape must be ${cf ? "[3, height, width] (channels first)" : "[height, width, 3] (channels last)"}, got ${JSON.stringify(shape)}`,
+    );
+  return new FaceNetBuilder(df).model(shape, args.name ?? "FaceRecoModel");
 }
 
 /**

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Tensor, getBackend, writeImage } from "../../src/index.js";
-import { faceEmbeddingModelId, loadFaceNet } from "../../src/tasks/faces/index.js";
+import { faceEmbeddingModelId, loadFaceEmbedder, loadFaceNet, readFaceModelThreshold } from "../../src/tasks/faces/index.js";
 import { seededRandom } from "../../src/tasks/faces/triplet-batches.js";
 import { run } from "./capture.js";
 
@@ -67,6 +67,11 @@ describe("deepts faces-train", () => {
     assert.match(r.out, /^after +AUC \d\.\d{4} /m);
     const id = faceEmbeddingModelId(model);
     assert.ok(r.out.includes(`(model ${id})`));
+    // The threshold calibrated on the training pairs, beside the weights, where deepts faces --model reads it.
+    const t = readFaceModelThreshold(model, id);
+    assert.ok(t !== undefined && t > 0);
+    assert.match(r.out, new RegExp(`threshold ${t.toFixed(3)} stored in .*face-model\\.json; use them with: deepts faces enroll\\|verify\\|identify --model `));
+    assert.equal((await loadFaceEmbedder(model)).threshold, t);
     assert.notEqual(id, faceEmbeddingModelId());
     assert.equal(loadFaceNet("faceRecognitionNet", model).forward(new Tensor(new Float32Array(150 * 150 * 3), [1, 150, 150, 3])).shape[1], 128);
     const json = await run(["faces-train", people, "--align", "none", "--steps", "0", "--eval", "person1", "--eval", "person2", "--json"]);

@@ -3,7 +3,7 @@
 export type { Point, Rect } from "./geometry.js";
 export { alignedFaceRect } from "./geometry.js";
 export {
-  type DetectFacesOptions, type DetectedFace, type EmbeddedFace, type FaceBox,
+  type DetectFacesOptions, type DetectedFace, type EmbedFacesOptions, type EmbeddedFace, type FaceBox,
   detectFaceBoxes, detectFaces, embedFaces, faceDescriptors, faceLandmarks,
 } from "./pipeline.js";
 export { type FaceNetName, faceApiModelDir, faceNetManifest, loadFaceNet } from "./models.js";
@@ -17,3 +17,10 @@ export {
 } from "./verify.js";
 export * from "./recognize-api.js";
 export * from "./triplet-api.js";
+export {
+  FACE_MODEL_INFO, type FaceEmbedder, courseFaceNetEmbedder, faceApiEmbedder, faceModelInfoPath, faceNetInputBatch, loadFaceEmbedder,
+  readFaceModelThreshold, saveFaceModelThreshold,
+} from "./embedders.js";
+export {
+  FACENET_COURSE_THRESHOLD, FACENET_INPUT_SIZE, faceNetModelId, isFaceNetCsvFolder, loadCourseFaceNet, readFaceNetCsvWeights,
+} from "./facenet-weights.js";

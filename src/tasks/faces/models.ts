@@ -55,6 +55,11 @@ export function faceNetManifest(name: FaceNetName, dir: string = faceApiModelDir
 
 const cache = new Map<string, unknown>();
 
+/** Drops the cached network of a manifest (after its weights were rewritten). */
+export function forgetFaceNet(manifest: string): void {
+  cache.delete(manifest);
+}
+
 /**
  * Loads (once per folder) one of face-api's pretrained networks as a deepts network.
  *

@@ -10,6 +10,7 @@ import { asRgbImage, crop, toSquareBatch, toSquareInput } from "./preprocess.js"
 import { RECOGNITION_INPUT_SIZE } from "./recognition-net.js";
 import { SSD_INPUT_SIZE, decodeSsd } from "./ssd-mobilenetv1.js";
 import { type FaceBox, decodeTinyYolo } from "./tiny-face-detector.js";
+import type { FaceEmbedder } from "./embedders.js";
 
 export type { FaceBox } from "./tiny-face-detector.js";
 
@@ -26,6 +27,12 @@ export interface DetectFacesOptions {
   modelDir?: string;
 }
 
+/** embedFaces' options: the detection's, and the embedding model (default: face-api's FaceRecognitionNet). */
+export interface EmbedFacesOptions extends DetectFacesOptions {
+  /** The descriptor network (see loadFaceEmbedder): face-api's, a fine-tuned one, or the course's FaceNet. */
+  embedder?: FaceEmbedder;
+}
+
 /** A face found in a photo: box and score from the detector, 68 landmarks (image pixels) from the landmark net. */
 export interface DetectedFace {
   box: Rect;
@@ -33,7 +40,7 @@ export interface DetectedFace {
   landmarks: Point[];
 }
 
-/** A detected face with the aligned square it was embedded from and its 128-D descriptor. */
+/** A detected face with the aligned square it was embedded from and its descriptor (128-D). */
 export interface EmbeddedFace extends DetectedFace {
   alignedBox: Rect;
   descriptor: Float32Array;
@@ -141,13 +148,14 @@ export function detectFaces(image: Tensor, opts: DetectFacesOptions = {}): Detec
  * const faces = embedFaces(await readImage("group.jpg"));
  * euclideanDistance(faces[0].descriptor, faces[1].descriptor); // < 0.6: the same person
  */
-export function embedFaces(image: Tensor, opts: DetectFacesOptions = {}): EmbeddedFace[] {
+export function embedFaces(image: Tensor, opts: EmbedFacesOptions = {}): EmbeddedFace[] {
   const img = asRgbImage("embedFaces", image);
   const [h, w] = img.shape;
   const faces = detectFaces(img, opts);
   const aligned = faces.map((f) => clipRect(alignedFaceRect(f.landmarks, w, h), w, h));
   const keep = faces.map((_, i) => aligned[i].width > 0 && aligned[i].height > 0);
-  const descriptors = faceDescriptors(aligned.filter((_, i) => keep[i]).map((r) => crop(img, r)), opts.modelDir);
+  const crops = aligned.filter((_, i) => keep[i]).map((r) => crop(img, r));
+  const descriptors = opts.embedder ? opts.embedder.embed(crops) : faceDescriptors(crops, opts.modelDir);
   let k = 0;
   return faces.flatMap((f, i) => (keep[i] ? [{ ...f, alignedBox: aligned[i], descriptor: descriptors[k++] }] : []));
 }

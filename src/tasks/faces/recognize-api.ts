@@ -5,7 +5,7 @@ export {
 } from "./db.js";
 export {
   type Calibration, type DistanceAggregate, type LabelledDistance, type PersonIdentification, type PersonVerification,
-  type RecognizeOptions, type ThresholdReport, type ThresholdSource, CALIBRATED_FACE_THRESHOLDS,
+  type ModelThresholds, type RecognizeOptions, type ThresholdReport, type ThresholdSource, CALIBRATED_FACE_THRESHOLDS,
   calibrateThreshold, distanceToPerson, evaluateThreshold, faceEmbeddingModelId, identifyIn, identifyPeople, resolveThreshold,
   rocAuc, rocCurve, verifyPerson,
 } from "./recognize.js";

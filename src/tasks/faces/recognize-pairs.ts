@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Tensor } from "../../tensor/tensor.js";
 import { decodeImage, encodeImage, readImage } from "../../io/images.js";
 import { type Rect, iou } from "./geometry.js";
-import { type DetectFacesOptions, embedFaces } from "./pipeline.js";
+import { type EmbedFacesOptions, embedFaces } from "./pipeline.js";
 import type { LabelledDistance } from "./recognize.js";
 import { euclideanDistance } from "./verify.js";
 
@@ -147,7 +147,7 @@ export async function renderVariant(img: Tensor, variant: PhotoVariant): Promise
  * that no detection matches are listed in `missing`.
  */
 export async function embedLabelledFaces(
-  pairs: FacePairs, opts: { pairsPath?: string; embed?: EmbedFn; detect?: DetectFacesOptions; variant?: PhotoVariant } = {},
+  pairs: FacePairs, opts: { pairsPath?: string; embed?: EmbedFn; detect?: EmbedFacesOptions; variant?: PhotoVariant } = {},
 ): Promise<{ descriptors: Map<string, Float32Array>; missing: string[] }> {
   const embed: EmbedFn = opts.embed ?? ((img) => embedFaces(img, opts.detect));
   const pairsPath = opts.pairsPath ?? defaultFacePairsPath();

@@ -23,9 +23,22 @@ export interface RecognizeOptions {
   threshold?: number;
   /** Default "min". */
   aggregate?: DistanceAggregate;
+  /** The embedding model's own thresholds (a FaceEmbedder's): calibrated beside its weights, and its default. */
+  embedder?: ModelThresholds;
+}
+
+/** A model's thresholds: calibrated and stored beside its weights (if any), and the one to use without calibration. */
+export interface ModelThresholds {
+  threshold?: number;
+  defaultThreshold?: number;
 }
 
 const modelIds = new Map<string, string>();
+
+/** Drops the cached model id of a weights manifest (after its weights were rewritten). */
+export function forgetFaceEmbeddingModelId(manifest: string): void {
+  modelIds.delete(manifest);
+}
 
 /**
  * The id recorded with every descriptor of face-api's FaceRecognitionNet: its name and a SHA-256 of its
@@ -80,20 +93,27 @@ export const CALIBRATED_FACE_THRESHOLDS: Readonly<Record<string, number>> = {
   "face-api.faceRecognitionNet/sha256:c2cf51e45a1f": 0.434,
 };
 
-/** Where a threshold came from: given, calibrated and stored in the database, calibrated by deepts, or 0.6. */
-export type ThresholdSource = "given" | "database" | "deepts" | "default";
+/**
+ * Where a threshold came from: given, calibrated and stored in the database, calibrated and stored beside the
+ * model's weights, calibrated by deepts, or the model's default (0.6 for face-api's, 0.7 for the course's FaceNet).
+ */
+export type ThresholdSource = "given" | "database" | "model" | "deepts" | "default";
 
 /**
  * The threshold to use with a database and model: the given one, else the one calibrated and stored in
- * the database for the model, else deepts' calibration for the model, else 0.6 (dlib's and face-api's).
+ * the database for the model, else the one stored beside the model's weights, else deepts' calibration
+ * for the model, else the model's default (0.6, dlib's and face-api's, when not told).
  */
-export function resolveThreshold(db: FaceDatabase, model: string, threshold?: number): { threshold: number; source: ThresholdSource } {
+export function resolveThreshold(
+  db: FaceDatabase, model: string, threshold?: number, embedder: ModelThresholds = {},
+): { threshold: number; source: ThresholdSource } {
   if (threshold !== undefined) return { threshold: checkThreshold("faces", threshold), source: "given" };
   const stored = db.threshold(model);
   if (stored !== undefined) return { threshold: stored, source: "database" };
+  if (embedder.threshold !== undefined) return { threshold: checkThreshold("faces", embedder.threshold), source: "model" };
   const ours = CALIBRATED_FACE_THRESHOLDS[model];
   if (ours !== undefined) return { threshold: ours, source: "deepts" };
-  return { threshold: DEFAULT_FACE_DISTANCE_THRESHOLD, source: "default" };
+  return { threshold: embedder.defaultThreshold ?? DEFAULT_FACE_DISTANCE_THRESHOLD, source: "default" };
 }
 
 export interface PersonVerification {
@@ -115,7 +135,7 @@ export function verifyPerson(db: FaceDatabase, name: string, descriptor: Descrip
   const aggregate = checkAggregate("verifyPerson", opts.aggregate ?? "min");
   const refs = db.descriptorsOf(name, opts.model);
   checkLength("verifyPerson", descriptor, refs[0]);
-  const { threshold } = resolveThreshold(db, opts.model, opts.threshold);
+  const { threshold } = resolveThreshold(db, opts.model, opts.threshold, opts.embedder);
   const distance = distanceToPerson(descriptor, refs, aggregate);
   return { name, match: distance < threshold, distance, threshold };
 }
@@ -140,7 +160,7 @@ export function identifyPeople(db: FaceDatabase, descriptors: readonly Descripto
   const op = "identifyPeople";
   const aggregate = checkAggregate(op, opts.aggregate ?? "min");
   const gallery = db.gallery(opts.model);
-  const { threshold } = resolveThreshold(db, opts.model, opts.threshold);
+  const { threshold } = resolveThreshold(db, opts.model, opts.threshold, opts.embedder);
   return descriptors.map((q) => identifyIn(gallery, q, threshold, aggregate));
 }
 

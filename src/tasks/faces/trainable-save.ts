@@ -2,7 +2,8 @@
 // so that loadFaceNet("faceRecognitionNet", dir), faceEmbeddingModelId(dir) and face-api itself read it.
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { faceNetManifest } from "./models.js";
+import { faceNetManifest, forgetFaceNet } from "./models.js";
+import { forgetFaceEmbeddingModelId } from "./recognize.js";
 import type { TrainableFaceRecognitionNet } from "./trainable-net.js";
 
 const SHARD = "face_recognition_model-shard1";
@@ -42,5 +43,8 @@ export function saveFaceRecognitionWeights(net: TrainableFaceRecognitionNet, dir
   // The shard first: a manifest on disk always has its data.
   writeAtomic(join(dir, SHARD), data);
   writeAtomic(manifest, JSON.stringify([{ paths: [SHARD], weights: specs }]));
+  // Weights rewritten in place (--overwrite): what this process cached for the folder is stale.
+  forgetFaceNet(manifest);
+  forgetFaceEmbeddingModelId(manifest);
   return manifest;
 }
