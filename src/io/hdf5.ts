@@ -188,9 +188,11 @@ function readyWorker(): { w: Worker; ready: Promise<void> } {
 function startWorker(): Worker {
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./hdf5-worker.js", import.meta.url));
   // From sources: tsx's hooks do not reach a worker's entry point through execArgv (Node 20), so the
-  // worker registers them itself before importing the TypeScript module.
+  // worker registers them itself before importing the TypeScript module. tsx is resolved from this file,
+  // not from the working directory (an eval'd worker resolves bare names from there).
   const url = new URL("./hdf5-worker.ts", import.meta.url).href;
-  return new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); });`, { eval: true });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`, { eval: true });
 }
 
 type WorkerResult = SnapReply | { kind: "timeout"; ms: number };
