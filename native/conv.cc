@@ -6,7 +6,9 @@
 #include <cstring>
 #include <vector>
 
+#include "conv_direct.h"
 #include "kernels.h"
+#include "simd.h"
 
 namespace dt {
 
@@ -52,9 +54,108 @@ idx chunk_rows(const ConvGeom& g) {
   return r < 64 ? 64 : r;
 }
 
+// Few input channels: im2col runs of c floats make the GEMM's packing the bottleneck (the 7x7x3 and
+// 3x3x3 stems), so those go to the direct kernels.
+bool use_direct(const ConvGeom& g) { return g.c <= 4 && !is_pointwise(g); }
+
+// The direct kernels' view of g: the input itself when every window lies inside it, else a zero-padded
+// copy of the part the windows cover (cheap: few channels).
+struct DirectSetup {
+  DirectConv d{};
+  std::vector<float> padded;
+  std::vector<idx> off;
+  std::vector<float> wpk;
+
+  DirectSetup(const ConvGeom& g, idx cout) {
+    const idx eh = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1, ew = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+    d.n = g.n;
+    d.c = g.c;
+    d.kh = g.kh;
+    d.kw = g.kw;
+    d.oh = g.oh;
+    d.ow = g.ow;
+    d.sh = g.sh;
+    d.sw = g.sw;
+    d.dh = g.dh;
+    d.cout = cout;
+    d.np = (cout + 15) / 16;
+    if (g.pt <= 0 && g.pl <= 0 && eh - g.pt <= g.h && ew - g.pl <= g.w) {
+      d.x = g.x + (-g.pt * g.w - g.pl) * g.c;
+      d.wp = g.w;
+      d.bs = g.h * g.w * g.c;
+    } else {
+      padded.assign(static_cast<size_t>(g.n * eh * ew * g.c), 0.0f);
+      for (idx b = 0; b < g.n; b++)
+        for (idx r = 0; r < eh; r++) {
+          idx iy = r - g.pt;
+          if (iy < 0 || iy >= g.h) continue;
+          idx x0 = g.pl > 0 ? g.pl : 0, x1 = g.w + g.pl < ew ? g.w + g.pl : ew;  // columns with data
+          if (x1 <= x0) continue;
+          std::memcpy(padded.data() + ((b * eh + r) * ew + x0) * g.c,
+                      g.x + ((b * g.h + iy) * g.w + (x0 - g.pl)) * g.c, sizeof(float) * (x1 - x0) * g.c);
+        }
+      d.x = padded.data();
+      d.wp = ew;
+      d.bs = eh * ew * g.c;
+    }
+    off.resize(static_cast<size_t>(g.kw * g.c));
+    for (idx kx = 0; kx < g.kw; kx++)
+      for (idx ci = 0; ci < g.c; ci++) off[kx * g.c + ci] = kx * g.dw * g.c + ci;
+    d.off = off.data();
+  }
+
+  // Output rows per thread: all threads when the work is worth a wake-up.
+  int threads() const {
+    double flops = 2.0 * d.n * d.oh * d.ow * d.kh * d.kw * d.c * d.cout;
+    idx rows = d.n * d.oh;
+    int nt = flops < 5e5 ? 1 : num_threads();
+    return nt > rows ? static_cast<int>(rows) : nt;
+  }
+};
+
+void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out) {
+  DirectSetup s(g, cout);
+  const idx K = g.cols(), np = s.d.np;
+  s.wpk.assign(static_cast<size_t>(np * K * 16), 0.0f);
+  for (idx k = 0; k < K; k++)
+    for (idx o = 0; o < cout; o++) s.wpk[((o >> 4) * K + k) * 16 + (o & 15)] = w[k * cout + o];
+  s.d.wpk = s.wpk.data();
+  s.d.out = out;
+  const DirectConv& d = s.d;
+  parallel(s.threads(), [&](int tid, int n) {
+    idx r0, r1;
+    split_range(d.n * d.oh, tid, n, 1, &r0, &r1);
+    if (r1 > r0) DT_SIMD_CALL(conv_direct_rows, d, r0, r1);
+  });
+}
+
+void conv2d_backprop_filter_direct(const ConvGeom& g, const float* dy, idx cout, float* dw) {
+  DirectSetup s(g, cout);
+  s.d.dy = dy;
+  const DirectConv& d = s.d;
+  const idx K = g.cols(), size = d.np * K * 16;
+  const int nt = s.threads();
+  // Each thread sums its rows into its own dW^T panels; added and unpacked at the end.
+  std::vector<float> dwt(static_cast<size_t>(size) * nt, 0.0f);
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(d.n * d.oh, tid, n, 1, &r0, &r1);
+    float* dyp = scratch(3, direct_chunk_rows(d.ow) * d.ow * d.np * 16);
+    if (r1 > r0) DT_SIMD_CALL(conv_direct_filter_rows, d, r0, r1, dwt.data() + size * tid, dyp);
+  });
+  for (int t = 1; t < nt; t++)
+    for (idx i = 0; i < size; i++) dwt[i] += dwt[size * t + i];
+  for (idx k = 0; k < K; k++)
+    for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[((o >> 4) * K + k) * 16 + (o & 15)];
+}
+
 }  // namespace
 
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) {
+  if (use_direct(g)) {
+    conv2d_direct(g, w, cout, out);
+    return;
+  }
   if (is_pointwise(g)) {
     gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
     return;
@@ -124,6 +225,10 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
   const idx cin = g.c, K = g.cols(), rows = g.rows();
   if (is_pointwise(g)) {
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
+    return;
+  }
+  if (use_direct(g)) {
+    conv2d_backprop_filter_direct(g, dy, cout, dw);
     return;
   }
   // dW^T [cout x K] = sum over row chunks of dy_chunk^T * cols_chunk: the columns are the GEMM's B,
