@@ -35,6 +35,8 @@
         "native/loops.cc",
         "native/addon_loops.cc",
         "native/select.cc",
+        "native/depthwise.cc",
+        "native/addon_depthwise.cc",
       ],
     },
   ],

@@ -54,7 +54,24 @@ const require = createRequire(import.meta.url);
 const basePath = process.env.DEEPTS_BASE_ADDON;
 const sides: [string, Record<string, (...a: unknown[]) => unknown>][] = [];
 if (basePath) sides.push(["base", createNativeBackend(require(basePath) as Addon).kernels as never]);
-sides.push(["new", createNativeBackend(nativeAddon()!).kernels as never]);
+const addon = nativeAddon()!;
+sides.push(["new", createNativeBackend(addon).kernels as never]);
+// DEEPTS_AB_ONE_THREAD=1 adds this tree's addon on one thread (what threading buys per layer).
+if (process.env.DEEPTS_AB_ONE_THREAD) {
+  const ks = createNativeBackend(addon).kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const one = Object.fromEntries(
+    names.map((n) => [n, (...a: unknown[]) => {
+      const t = addon.info().threads;
+      addon.setNumThreads(1);
+      try {
+        return ks[n](...a);
+      } finally {
+        addon.setNumThreads(t);
+      }
+    }]),
+  );
+  sides.push(["1t", one]);
+}
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const totals = sides.map(() => 0);

@@ -42,6 +42,9 @@ const cases: Case[] = [
   { x: [2, 9, 7, 4], w: [2, 3, 4, 33], strides: [1, 2], dilations: [2, 1], pads: [0, 2, 1, 0] },
   { x: [2, 16, 13, 3], w: [7, 7, 3, 8], strides: [2, 2], dilations: [1, 1], pads: [3, 2, 3, 3] },
   { x: [1, 9, 9, 5], w: [3, 3, 5, 16], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  // Pointwise with few output channels or few input channels (direct too), strided and not.
+  { x: [2, 7, 13, 100], w: [1, 1, 100, 40], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [1, 11, 10, 16], w: [1, 1, 16, 70], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
 ];
 
 function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
