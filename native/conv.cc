@@ -177,23 +177,30 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
     gemm(g.rows(), cin, cout, MatRef{dy, cout, 1}, MatRef{w, 1, cout}, dx, cin, false);
     return;
   }
-  if (g.sh == 1 && g.sw == 1) {
+  if (g.sh == 1 && g.sw == 1 && g.rows() >= cout) {
     // dx[iy, ix, ci] = sum dy[iy - pt' + ky' dh, ...] * w'[ky', kx', co, ci] with the filter flipped
-    // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt.
+    // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt. Few rows (deep layers at small
+    // batch) take the column path below instead: it reads the filter in place, where the swap of
+    // its K x cout entries would cost more than the product itself.
     std::vector<float> wf(static_cast<size_t>(K * cout));
     for (idx ky = 0; ky < g.kh; ky++)
       for (idx kx = 0; kx < g.kw; kx++) {
         const float* src = w + ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * cin * cout;
         float* dst = wf.data() + (ky * g.kw + kx) * cout * cin;
-        for (idx ci = 0; ci < cin; ci++)
-          for (idx co = 0; co < cout; co++) dst[co * cin + ci] = src[ci * cout + co];
+        // In 16 x 16 blocks, so the strided writes stay within a few cache lines.
+        for (idx c0 = 0; c0 < cin; c0 += 16)
+          for (idx o0 = 0; o0 < cout; o0 += 16) {
+            idx c1 = c0 + 16 < cin ? c0 + 16 : cin, o1 = o0 + 16 < cout ? o0 + 16 : cout;
+            for (idx ci = c0; ci < c1; ci++)
+              for (idx co = o0; co < o1; co++) dst[co * cin + ci] = src[ci * cout + co];
+          }
       }
     ConvGeom t{dy, g.n, g.oh, g.ow, cout, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
                (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
     gemm_ex(t.rows(), cin, t.cols(), ASrc{MatRef{nullptr, 0, 0}, &t}, MatRef{wf.data(), cin, 1}, dx, cin, false, true);
     return;
   }
-  // Strided: columns = dy * W^T chunk by chunk, then scattered back onto dx.
+  // Strided (or few rows): columns = dy * W^T chunk by chunk, then scattered back onto dx.
   std::memset(dx, 0, sizeof(float) * g.n * g.h * g.w * cin);
   const idx rows = g.rows(), R = chunk_rows(g);
   std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
@@ -239,33 +246,36 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
     conv2d_backprop_filter_direct(g, dy, cout, dw);
     return;
   }
-  // dW^T [cout x K] = sum over row chunks of dy_chunk^T * cols_chunk: the columns are the GEMM's B,
-  // packed with contiguous reads. Each thread takes its own rows (im2col and GEMM without any sync)
-  // into a private dW^T; the partial sums are added and transposed at the end.
+  // dW [K x cout] = sum over row chunks of cols_chunk^T * dy_chunk (the GEMM packs the transposed
+  // columns with contiguous reads). Each thread takes its own rows (im2col and GEMM without any sync)
+  // into its own dW; the partial sums are added at the end.
   const idx R = chunk_rows(g);
   double flops = 2.0 * rows * K * cout;
   int nt = flops < 4e6 ? 1 : num_threads();
   idx per = (rows + nt - 1) / nt;
   if (per < 64) nt = static_cast<int>((rows + 63) / 64 > 0 ? (rows + 63) / 64 : 1);
   if (nt > num_threads()) nt = num_threads();
-  std::vector<float> dwt(static_cast<size_t>(K * cout) * nt, 0.0f);
+  std::vector<float> partial(static_cast<size_t>(K * cout) * (nt - 1));
   parallel(nt, [&](int tid, int n) {
     idx a0, a1;
     split_range(rows, tid, n, 1, &a0, &a1);
-    float* mine = dwt.data() + static_cast<size_t>(K * cout) * tid;
+    float* mine = tid == 0 ? dw : partial.data() + static_cast<size_t>(K * cout) * (tid - 1);
+    if (a1 <= a0) {
+      std::memset(mine, 0, sizeof(float) * K * cout);
+      return;
+    }
     float* cp = scratch(3, (R < a1 - a0 ? R : a1 - a0) * K);
     for (idx r0 = a0; r0 < a1; r0 += R) {
       idx nr = R < a1 - r0 ? R : a1 - r0;
       for (idx r = 0; r < nr; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
-      gemm_serial(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, mine, K, true);
+      gemm_serial(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, mine, cout, r0 > a0);
     }
   });
+  // n < nt when the pool ran the job inline (nested call): then tid 0 covered every row.
   for (int t = 1; t < nt; t++) {
-    const float* other = dwt.data() + static_cast<size_t>(K * cout) * t;
-    for (idx i = 0; i < K * cout; i++) dwt[i] += other[i];
+    const float* other = partial.data() + static_cast<size_t>(K * cout) * (t - 1);
+    for (idx i = 0; i < K * cout; i++) dw[i] += other[i];
   }
-  for (idx k = 0; k < K; k++)
-    for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[o * K + k];
 }
 
 }  // namespace dt

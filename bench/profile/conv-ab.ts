@@ -74,15 +74,23 @@ if (process.env.DEEPTS_AB_ONE_THREAD) {
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+// DEEPTS_AB_CPU=1 times by the process's CPU time instead of the wall clock: on a loaded machine with
+// DEEPTS_NUM_THREADS=1 that counts the kernel's own work, not the time it waited for a core.
+const useCpu = !!process.env.DEEPTS_AB_CPU;
+const now = () => {
+  if (!useCpu) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const totals = sides.map(() => 0);
-console.log(`${which}: ${calls.size} distinct calls, ${reps} alternating reps; ms median (min), GFLOP/s from the median`);
+console.log(`${which}: ${calls.size} distinct calls, ${reps} alternating reps; ${useCpu ? "CPU" : "wall"} ms median (min), GFLOP/s from the median`);
 for (const [key, c] of calls) {
   const times = sides.map(() => [] as number[]);
   for (let r = 0; r < reps; r++)
     sides.forEach(([, ks], i) => {
-      const t0 = performance.now();
+      const t0 = now();
       ks[c.name](...c.args);
-      times[i].push(performance.now() - t0);
+      times[i].push(now() - t0);
     });
   const cols = sides.map(([label], i) => {
     const m = median(times[i]);

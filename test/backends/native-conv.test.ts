@@ -45,6 +45,9 @@ const cases: Case[] = [
   // Pointwise with few output channels or few input channels (direct too), strided and not.
   { x: [2, 7, 13, 100], w: [1, 1, 100, 40], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
   { x: [1, 11, 10, 16], w: [1, 1, 16, 70], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  // Fewer pixels than output channels (the stride-1 input gradient through columns), 1x1 strided.
+  { x: [2, 3, 2, 20], w: [3, 3, 20, 40], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [3, 4, 4, 24], w: [1, 1, 24, 130], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
 ];
 
 function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
