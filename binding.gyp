@@ -36,7 +36,7 @@
         "native/addon_loops.cc",
         "native/select.cc",
         "native/depthwise.cc",
-        "native/addon_depthwise.cc",
+        "native/addon_conv.cc",
       ],
     },
   ],

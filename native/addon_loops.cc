@@ -1,6 +1,6 @@
-// N-API entry points of the loop kernels: pooling, elementwise, reduce, transpose (depthwise conv: depthwise.cc).
+// N-API entry points of the loop kernels: pooling, elementwise, reduce, transpose (depthwise conv: addon_conv.cc).
 #include "addon_common.h"
-#include "depthwise.h"
+#include "addon_conv.h"
 #include "simd.h"
 
 namespace dt {
@@ -185,7 +185,7 @@ void register_loop_kernels(napi_env env, napi_value exports) {
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
     napi_set_named_property(env, exports, f.name, v);
   }
-  register_depthwise_kernels(env, exports);  // depthwise.cc
+  register_conv_kernels(env, exports);  // addon_conv.cc: depthwise and fused convolutions
 }
 
 }  // namespace dt

@@ -119,8 +119,10 @@ struct DirectSetup {
   }
 };
 
-void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out) {
+void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out, const float* bias, int act) {
   DirectSetup s(g, cout);
+  s.d.bias = bias;
+  s.d.act = act;
   const idx K = g.cols(), np = s.d.np;
   s.wpk.assign(static_cast<size_t>(np * K * 16), 0.0f);
   for (idx k = 0; k < K; k++)
@@ -155,20 +157,31 @@ void conv2d_backprop_filter_direct(const ConvGeom& g, const float* dy, idx cout,
     for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[((o >> 4) * K + k) * 16 + (o & 15)];
 }
 
+// The epilogue of the GEMM paths: one threaded pass over the output just written.
+void bias_act(float* out, idx rows, idx cout, const float* bias, int act) {
+  if (!bias && !act) return;
+  int nt = static_cast<double>(rows) * cout < 65536 ? 1 : num_threads();
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(rows, tid, n, 1, &r0, &r1);
+    if (r1 > r0) DT_SIMD_CALL(bias_act_rows, out + r0 * cout, r1 - r0, cout, bias, act);
+  });
+}
+
 }  // namespace
 
-void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) {
+void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) { conv2d_bias_act(g, w, cout, nullptr, 0, out); }
+
+void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out) {
   // DEEPTS_CONV_DIRECT=0 or 1 forces the GEMM or the direct kernel (for A/B measurements and tests).
   static const int mode = std::getenv("DEEPTS_CONV_DIRECT") ? std::atoi(std::getenv("DEEPTS_CONV_DIRECT")) : -1;
   if (mode == 1 || (mode < 0 && use_direct(g, cout))) {
-    conv2d_direct(g, w, cout, out);
+    conv2d_direct(g, w, cout, out, bias, act);
     return;
   }
-  if (is_pointwise(g)) {
-    gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
-    return;
-  }
-  gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+  if (is_pointwise(g)) gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
+  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+  bias_act(out, g.rows(), cout, bias, act);
 }
 
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx) {

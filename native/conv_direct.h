@@ -15,6 +15,8 @@ struct DirectConv {
   const float* wpk;  // forward: filter as [np][kh * kw * c][16] (zero past cout)
   float* out;        // forward: [n, oh, ow, cout]
   const float* dy;   // backprop filter: [n, oh, ow, cout]
+  const float* bias;  // forward epilogue: + bias [cout] (null: none), then activation `act`
+  int act;            // 0 linear, 1 relu, 2 relu6 (NaN passes through, as in the js kernels)
 };
 
 // Output rows per chunk of the filter gradient (its dy panels stay in L2): about 512 pixels.
@@ -22,7 +24,8 @@ inline idx direct_chunk_rows(idx ow) { return ow >= 512 ? 1 : 512 / ow; }
 
 #define DT_DIRECT_DECLS                                                                  \
   void conv_direct_rows(const DirectConv& d, idx r0, idx r1);                             \
-  void conv_direct_filter_rows(const DirectConv& d, idx r0, idx r1, float* dwt, float* dyp);
+  void conv_direct_filter_rows(const DirectConv& d, idx r0, idx r1, float* dwt, float* dyp);          \
+  void bias_act_rows(float* y, idx rows, idx n, const float* bias, int act);
 
 namespace generic {
 DT_DIRECT_DECLS

@@ -1,8 +1,9 @@
 // Depthwise convolution (NHWC input, filter [kh, kw, c, multiplier]): threaded drivers of the
-// per-instruction-set loops (simd_depthwise.inc). N-API entry points: addon_depthwise.cc.
+// per-instruction-set loops (simd_depthwise.inc). N-API entry points: addon_conv.cc.
 #include <cstring>
 #include <vector>
 
+#include "conv_direct.h"
 #include "kernels.h"
 #include "simd.h"
 
@@ -31,10 +32,23 @@ void parallel_rows(idx rows, double cost_per_row, F&& f) {
 
 }  // namespace
 
-void depthwise_conv2d(const DwArgs& a) {
+void depthwise_conv2d(const DwArgs& a) { depthwise_conv2d_bias_act(a, nullptr, 0); }
+
+void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
   const ConvGeom& g = a.g;
   double cost = static_cast<double>(g.ow) * g.kh * g.kw * g.c * a.m;
-  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, a, r0, r1); });
+  if (!bias && !act) {
+    parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, a, r0, r1); });
+    return;
+  }
+  // Row by row, the epilogue while the row is in cache.
+  const idx n = g.ow * g.c * a.m;
+  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) {
+    for (idx r = r0; r < r1; r++) {
+      DT_SIMD_CALL(dw_forward, a, r, r + 1);
+      DT_SIMD_CALL(bias_act_rows, a.out + r * n, g.ow, g.c * a.m, bias, act);
+    }
+  });
 }
 
 void depthwise_conv2d_backprop_input(const DwArgs& a) {

@@ -2,6 +2,7 @@ import type { Backend, Kernels } from "../backend.js";
 import { reluBackprop } from "./activation.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
+import { conv2dBiasActivation, depthwiseConv2dBiasActivation } from "./fused-conv.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
 import * as pool from "./pool.js";
@@ -20,6 +21,8 @@ export const jsKernels: Kernels = {
   ...pool,
   ...resize,
   reluBackprop,
+  conv2dBiasActivation,
+  depthwiseConv2dBiasActivation,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };
