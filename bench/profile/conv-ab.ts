@@ -1,7 +1,7 @@
 // Per-layer A/B of the convolution kernels: a baseline addon (DEEPTS_BASE_ADDON, e.g. a copy of main's
 // build/Release/deepts.node) against this tree's addon, alternating call by call in one process, on the
 // conv2d / depthwise calls (and backprops) that the profiled steps make.
-// Run: DEEPTS_BASE_ADDON=/tmp/base.node node --import tsx bench/profile/conv-ab.ts [happy|mobilenet|resnet|resnet-train] [reps]
+// Run: DEEPTS_BASE_ADDON=/tmp/base.node node --import tsx bench/profile/conv-ab.ts [happy|mobilenet|resnet|resnet-train|mobilenet-train] [reps]
 import { createRequire } from "node:module";
 import * as dt from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
@@ -40,6 +40,8 @@ for (const name of names) {
     return r;
   };
 }
+// Beyond bench/profile/workloads.ts: ResNet50 batch-1 inference and a MobileNetV2 fine-tuning step
+// (batch 8, 96x96: depthwise backprops).
 const step =
   which === "resnet"
     ? (() => {
@@ -47,7 +49,15 @@ const step =
         const x = dt.randomUniform([1, 224, 224, 3]);
         return () => model.predictOnBatch(x);
       })()
-    : workload(which);
+    : which === "mobilenet-train"
+      ? (() => {
+          const model = dt.mobileNetV2({ inputShape: [96, 96, 3], classes: 5 });
+          model.compile({ optimizer: "sgd", loss: "categorical_crossentropy" });
+          const x = dt.randomUniform([8, 96, 96, 3]);
+          const y = dt.oneHot(dt.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 5), [8], "int32"), 5);
+          return () => model.trainOnBatch(x, y);
+        })()
+      : workload(which);
 step();
 
 const require = createRequire(import.meta.url);
