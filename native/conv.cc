@@ -58,11 +58,9 @@ idx chunk_rows(const ConvGeom& g) {
 // Few input channels: im2col runs of c floats make the GEMM's packing the bottleneck (the 7x7x3 and
 // 3x3x3 stems), so those go to the direct kernels.
 // Pointwise convs with few output channels too: the GEMM would pack the whole input (A) for the
-// reuse of one or two column panels (measured single-threaded, MobileNetV2 batch 1: 1.2-1.6x for
-// cout <= 32, slower from cout 64 up unless cin is tiny).
-bool use_direct(const ConvGeom& g, idx cout) {
-  return g.c <= 4 || (g.kh == 1 && g.kw == 1 && g.c <= 256 && (cout <= 48 || g.c <= 16));
-}
+// reuse of one or two column panels (measured single-threaded, MobileNetV2 batch 1: 1.1-1.5x for
+// cout <= 32, even or slower from cout 64 up, also with cin 16).
+bool use_direct(const ConvGeom& g, idx cout) { return g.c <= 4 || (g.kh == 1 && g.kw == 1 && g.c <= 256 && cout <= 48); }
 
 // The direct kernels' view of g: the input itself when every window lies inside it, else a zero-padded
 // copy of the part the windows cover (cheap: few channels).
