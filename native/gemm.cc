@@ -144,6 +144,15 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
       for (idx jr = j0; jr < j1; jr += nr) {
         idx cols = min_(nr, j1 - jr);
         pack_b(B, pc, jr, kc, cols, nr, bufB);
+        if (B.cs == 1 && jr + nr < j1) {
+          // The next panel's rows are kc short strided reads that the hardware prefetcher does not
+          // follow: request them now, while this panel computes.
+          const float* nb = B.p + pc * B.rs + jr + nr;
+          for (idx p = 0; p < kc; p++) {
+            __builtin_prefetch(nb + p * B.rs);
+            __builtin_prefetch(nb + p * B.rs + nr - 1);
+          }
+        }
         for (idx ir = 0; ir < M; ir += mr) {
           idx rows = min_(mr, M - ir);
           float* c = C + (i0 + ir) * ldc + jr;
