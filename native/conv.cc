@@ -173,6 +173,7 @@ void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) { conv2d_bi
 void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out) {
   // DEEPTS_CONV_DIRECT=0 or 1 forces the GEMM or the direct kernel (for A/B measurements and tests).
   static const int mode = std::getenv("DEEPTS_CONV_DIRECT") ? std::atoi(std::getenv("DEEPTS_CONV_DIRECT")) : -1;
+  if (g.rows() == 0) return;
   if (mode == 1 || (mode < 0 && use_direct(g, cout))) {
     conv2d_direct(g, w, cout, out, bias, act);
     return;
@@ -251,6 +252,10 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
   const idx cin = g.c, K = g.cols(), rows = g.rows();
   if (is_pointwise(g)) {
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
+    return;
+  }
+  if (rows == 0) {
+    std::memset(dw, 0, sizeof(float) * K * cout);
     return;
   }
   if (g.c <= 4) {
