@@ -263,35 +263,46 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
     return;
   }
   // dW [K x cout] = sum over row chunks of cols_chunk^T * dy_chunk (the GEMM packs the transposed
-  // columns with contiguous reads). Each thread takes its own rows (im2col and GEMM without any sync)
-  // into its own dW; the partial sums are added at the end.
-  const idx R = chunk_rows(g);
+  // columns with contiguous reads). Few output channels with many rows compute dW^T = dy^T * cols
+  // instead (a GEMM of cout rows reuses each packed column panel over all of them) and swap it at the
+  // end, which costs K x cout moves against rows x K x cout multiply-adds. Each thread takes its own
+  // rows (im2col and GEMM without any sync) into its own buffer; the partial sums are added at the end.
+  const idx R = chunk_rows(g), size = K * cout;
+  const bool transposed = cout < 128 && rows >= 256;
   double flops = 2.0 * rows * K * cout;
   int nt = flops < 4e6 ? 1 : num_threads();
   idx per = (rows + nt - 1) / nt;
   if (per < 64) nt = static_cast<int>((rows + 63) / 64 > 0 ? (rows + 63) / 64 : 1);
   if (nt > num_threads()) nt = num_threads();
-  std::vector<float> partial(static_cast<size_t>(K * cout) * (nt - 1));
+  std::vector<float> partial(static_cast<size_t>(size) * (nt - 1 + (transposed ? 1 : 0)));
+  float* first = transposed ? partial.data() + static_cast<size_t>(size) * (nt - 1) : dw;
   parallel(nt, [&](int tid, int n) {
     idx a0, a1;
     split_range(rows, tid, n, 1, &a0, &a1);
-    float* mine = tid == 0 ? dw : partial.data() + static_cast<size_t>(K * cout) * (tid - 1);
+    float* mine = tid == 0 ? first : partial.data() + static_cast<size_t>(size) * (tid - 1);
     if (a1 <= a0) {
-      std::memset(mine, 0, sizeof(float) * K * cout);
+      std::memset(mine, 0, sizeof(float) * size);
       return;
     }
     float* cp = scratch(3, (R < a1 - a0 ? R : a1 - a0) * K);
     for (idx r0 = a0; r0 < a1; r0 += R) {
       idx nr = R < a1 - r0 ? R : a1 - r0;
       for (idx r = 0; r < nr; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
-      gemm_serial(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, mine, cout, r0 > a0);
+      if (transposed)
+        gemm_serial(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, mine, K, r0 > a0);
+      else
+        gemm_serial(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, mine, cout, r0 > a0);
     }
   });
   // n < nt when the pool ran the job inline (nested call): then tid 0 covered every row.
   for (int t = 1; t < nt; t++) {
-    const float* other = partial.data() + static_cast<size_t>(K * cout) * (t - 1);
-    for (idx i = 0; i < K * cout; i++) dw[i] += other[i];
+    const float* other = partial.data() + static_cast<size_t>(size) * (t - 1);
+    for (idx i = 0; i < size; i++) first[i] += other[i];
   }
+  if (transposed)
+    for (idx k0 = 0; k0 < K; k0 += 16)
+      for (idx o = 0; o < cout; o++)
+        for (idx k = k0; k < (k0 + 16 < K ? k0 + 16 : K); k++) dw[k * cout + o] = first[o * K + k];
 }
 
 }  // namespace dt

@@ -48,6 +48,8 @@ const cases: Case[] = [
   // Fewer pixels than output channels (the stride-1 input gradient through columns), 1x1 strided.
   { x: [2, 3, 2, 20], w: [3, 3, 20, 40], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
   { x: [3, 4, 4, 24], w: [1, 1, 24, 130], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  // Many rows and many output channels (the filter gradient as dW, not dW^T).
+  { x: [1, 17, 16, 6], w: [3, 3, 6, 130], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
 ];
 
 function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
