@@ -18,11 +18,11 @@ export const jsKernels: Kernels = {
   transpose,
   ...movement,
   ...conv,
+  conv2dBiasActivation,
+  depthwiseConv2dBiasActivation,
   ...pool,
   ...resize,
   reluBackprop,
-  conv2dBiasActivation,
-  depthwiseConv2dBiasActivation,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };
