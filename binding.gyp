@@ -32,6 +32,8 @@
         "native/simd_generic.cc",
         "native/matmul.cc",
         "native/conv.cc",
+        "native/depthwise.cc",
+        "native/addon_conv.cc",
         "native/loops.cc",
         "native/addon_loops.cc",
         "native/select.cc",

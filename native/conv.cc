@@ -3,10 +3,13 @@
 //  - backprop input: stride 1 is a forward conv of dy with the flipped, transposed filter; other strides
 //    compute columns with a GEMM and scatter them back (col2im);
 //  - backprop filter: im2col in row chunks, dW accumulated over chunks by the GEMM.
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "conv_direct.h"
 #include "kernels.h"
+#include "simd.h"
 
 namespace dt {
 
@@ -52,14 +55,132 @@ idx chunk_rows(const ConvGeom& g) {
   return r < 64 ? 64 : r;
 }
 
+// Few input channels: im2col runs of c floats make the GEMM's packing the bottleneck (the 7x7x3 and
+// 3x3x3 stems), so those go to the direct kernels.
+// Pointwise convs with few output channels too: the GEMM would pack the whole input (A) for the
+// reuse of one or two column panels (measured single-threaded, MobileNetV2 batch 1: 1.1-1.5x for
+// cout <= 32, even or slower from cout 64 up, also with cin 16).
+bool use_direct(const ConvGeom& g, idx cout) { return g.c <= 4 || (g.kh == 1 && g.kw == 1 && g.c <= 256 && cout <= 48); }
+
+// The direct kernels' view of g: the input itself when every window lies inside it, else a zero-padded
+// copy of the part the windows cover (cheap: few channels).
+struct DirectSetup {
+  DirectConv d{};
+  std::vector<float> padded;
+  std::vector<idx> off;
+  std::vector<float> wpk;
+
+  DirectSetup(const ConvGeom& g, idx cout) {
+    const idx eh = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1, ew = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+    d.n = g.n;
+    d.c = g.c;
+    d.kh = g.kh;
+    d.kw = g.kw;
+    d.oh = g.oh;
+    d.ow = g.ow;
+    d.sh = g.sh;
+    d.sw = g.sw;
+    d.dh = g.dh;
+    d.cout = cout;
+    d.np = (cout + 15) / 16;
+    if (g.pt <= 0 && g.pl <= 0 && eh - g.pt <= g.h && ew - g.pl <= g.w) {
+      d.x = g.x + (-g.pt * g.w - g.pl) * g.c;
+      d.wp = g.w;
+      d.bs = g.h * g.w * g.c;
+    } else {
+      padded.assign(static_cast<size_t>(g.n * eh * ew * g.c), 0.0f);
+      for (idx b = 0; b < g.n; b++)
+        for (idx r = 0; r < eh; r++) {
+          idx iy = r - g.pt;
+          if (iy < 0 || iy >= g.h) continue;
+          idx x0 = g.pl > 0 ? g.pl : 0, x1 = g.w + g.pl < ew ? g.w + g.pl : ew;  // columns with data
+          if (x1 <= x0) continue;
+          std::memcpy(padded.data() + ((b * eh + r) * ew + x0) * g.c,
+                      g.x + ((b * g.h + iy) * g.w + (x0 - g.pl)) * g.c, sizeof(float) * (x1 - x0) * g.c);
+        }
+      d.x = padded.data();
+      d.wp = ew;
+      d.bs = eh * ew * g.c;
+    }
+    off.resize(static_cast<size_t>(g.kw * g.c));
+    for (idx kx = 0; kx < g.kw; kx++)
+      for (idx ci = 0; ci < g.c; ci++) off[kx * g.c + ci] = kx * g.dw * g.c + ci;
+    d.off = off.data();
+  }
+
+  // Output rows per thread: all threads when the work is worth a wake-up.
+  int threads() const {
+    double flops = 2.0 * d.n * d.oh * d.ow * d.kh * d.kw * d.c * d.cout;
+    idx rows = d.n * d.oh;
+    int nt = flops < 5e5 ? 1 : num_threads();
+    return nt > rows ? static_cast<int>(rows) : nt;
+  }
+};
+
+void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out, const float* bias, int act) {
+  DirectSetup s(g, cout);
+  s.d.bias = bias;
+  s.d.act = act;
+  const idx K = g.cols(), np = s.d.np;
+  s.wpk.assign(static_cast<size_t>(np * K * 16), 0.0f);
+  for (idx k = 0; k < K; k++)
+    for (idx o = 0; o < cout; o++) s.wpk[((o >> 4) * K + k) * 16 + (o & 15)] = w[k * cout + o];
+  s.d.wpk = s.wpk.data();
+  s.d.out = out;
+  const DirectConv& d = s.d;
+  parallel(s.threads(), [&](int tid, int n) {
+    idx r0, r1;
+    split_range(d.n * d.oh, tid, n, 1, &r0, &r1);
+    if (r1 > r0) DT_SIMD_CALL(conv_direct_rows, d, r0, r1);
+  });
+}
+
+void conv2d_backprop_filter_direct(const ConvGeom& g, const float* dy, idx cout, float* dw) {
+  DirectSetup s(g, cout);
+  s.d.dy = dy;
+  const DirectConv& d = s.d;
+  const idx K = g.cols(), size = d.np * K * 16;
+  const int nt = s.threads();
+  // Each thread sums its rows into its own dW^T panels; added and unpacked at the end.
+  std::vector<float> dwt(static_cast<size_t>(size) * nt, 0.0f);
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(d.n * d.oh, tid, n, 1, &r0, &r1);
+    float* dyp = scratch(3, direct_chunk_rows(d.ow) * d.ow * d.np * 16);
+    if (r1 > r0) DT_SIMD_CALL(conv_direct_filter_rows, d, r0, r1, dwt.data() + size * tid, dyp);
+  });
+  for (int t = 1; t < nt; t++)
+    for (idx i = 0; i < size; i++) dwt[i] += dwt[size * t + i];
+  for (idx k = 0; k < K; k++)
+    for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[((o >> 4) * K + k) * 16 + (o & 15)];
+}
+
+// The epilogue of the GEMM paths: one threaded pass over the output just written.
+void bias_act(float* out, idx rows, idx cout, const float* bias, int act) {
+  if (!bias && !act) return;
+  int nt = static_cast<double>(rows) * cout < 65536 ? 1 : num_threads();
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(rows, tid, n, 1, &r0, &r1);
+    if (r1 > r0) DT_SIMD_CALL(bias_act_rows, out + r0 * cout, r1 - r0, cout, bias, act);
+  });
+}
+
 }  // namespace
 
-void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) {
-  if (is_pointwise(g)) {
-    gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
+void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) { conv2d_bias_act(g, w, cout, nullptr, 0, out); }
+
+void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out) {
+  // DEEPTS_CONV_DIRECT=0 or 1 forces the GEMM or the direct kernel (for A/B measurements and tests).
+  static const int mode = std::getenv("DEEPTS_CONV_DIRECT") ? std::atoi(std::getenv("DEEPTS_CONV_DIRECT")) : -1;
+  if (g.rows() == 0) return;
+  if (mode == 1 || (mode < 0 && use_direct(g, cout))) {
+    conv2d_direct(g, w, cout, out, bias, act);
     return;
   }
-  gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+  if (is_pointwise(g)) gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
+  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+  bias_act(out, g.rows(), cout, bias, act);
 }
 
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx) {
@@ -68,23 +189,30 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
     gemm(g.rows(), cin, cout, MatRef{dy, cout, 1}, MatRef{w, 1, cout}, dx, cin, false);
     return;
   }
-  if (g.sh == 1 && g.sw == 1) {
+  if (g.sh == 1 && g.sw == 1 && g.rows() >= cout) {
     // dx[iy, ix, ci] = sum dy[iy - pt' + ky' dh, ...] * w'[ky', kx', co, ci] with the filter flipped
-    // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt.
+    // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt. Few rows (deep layers at small
+    // batch) take the column path below instead: it reads the filter in place, where the swap of
+    // its K x cout entries would cost more than the product itself.
     std::vector<float> wf(static_cast<size_t>(K * cout));
     for (idx ky = 0; ky < g.kh; ky++)
       for (idx kx = 0; kx < g.kw; kx++) {
         const float* src = w + ((g.kh - 1 - ky) * g.kw + (g.kw - 1 - kx)) * cin * cout;
         float* dst = wf.data() + (ky * g.kw + kx) * cout * cin;
-        for (idx ci = 0; ci < cin; ci++)
-          for (idx co = 0; co < cout; co++) dst[co * cin + ci] = src[ci * cout + co];
+        // In 16 x 16 blocks, so the strided writes stay within a few cache lines.
+        for (idx c0 = 0; c0 < cin; c0 += 16)
+          for (idx o0 = 0; o0 < cout; o0 += 16) {
+            idx c1 = c0 + 16 < cin ? c0 + 16 : cin, o1 = o0 + 16 < cout ? o0 + 16 : cout;
+            for (idx ci = c0; ci < c1; ci++)
+              for (idx co = o0; co < o1; co++) dst[co * cin + ci] = src[ci * cout + co];
+          }
       }
     ConvGeom t{dy, g.n, g.oh, g.ow, cout, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
                (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
     gemm_ex(t.rows(), cin, t.cols(), ASrc{MatRef{nullptr, 0, 0}, &t}, MatRef{wf.data(), cin, 1}, dx, cin, false, true);
     return;
   }
-  // Strided: columns = dy * W^T chunk by chunk, then scattered back onto dx.
+  // Strided (or few rows): columns = dy * W^T chunk by chunk, then scattered back onto dx.
   std::memset(dx, 0, sizeof(float) * g.n * g.h * g.w * cin);
   const idx rows = g.rows(), R = chunk_rows(g);
   std::vector<float> cols(static_cast<size_t>((R < rows ? R : rows) * K));
@@ -126,33 +254,55 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float*
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);
     return;
   }
-  // dW^T [cout x K] = sum over row chunks of dy_chunk^T * cols_chunk: the columns are the GEMM's B,
-  // packed with contiguous reads. Each thread takes its own rows (im2col and GEMM without any sync)
-  // into a private dW^T; the partial sums are added and transposed at the end.
-  const idx R = chunk_rows(g);
+  if (rows == 0) {
+    std::memset(dw, 0, sizeof(float) * K * cout);
+    return;
+  }
+  if (g.c <= 4) {
+    conv2d_backprop_filter_direct(g, dy, cout, dw);
+    return;
+  }
+  // dW [K x cout] = sum over row chunks of cols_chunk^T * dy_chunk (the GEMM packs the transposed
+  // columns with contiguous reads). Few output channels with many rows compute dW^T = dy^T * cols
+  // instead (a GEMM of cout rows reuses each packed column panel over all of them) and swap it at the
+  // end, which costs K x cout moves against rows x K x cout multiply-adds. Each thread takes its own
+  // rows (im2col and GEMM without any sync) into its own buffer; the partial sums are added at the end.
+  const idx R = chunk_rows(g), size = K * cout;
+  const bool transposed = cout < 128 && rows >= 256;
   double flops = 2.0 * rows * K * cout;
   int nt = flops < 4e6 ? 1 : num_threads();
   idx per = (rows + nt - 1) / nt;
   if (per < 64) nt = static_cast<int>((rows + 63) / 64 > 0 ? (rows + 63) / 64 : 1);
   if (nt > num_threads()) nt = num_threads();
-  std::vector<float> dwt(static_cast<size_t>(K * cout) * nt, 0.0f);
+  std::vector<float> partial(static_cast<size_t>(size) * (nt - 1 + (transposed ? 1 : 0)));
+  float* first = transposed ? partial.data() + static_cast<size_t>(size) * (nt - 1) : dw;
   parallel(nt, [&](int tid, int n) {
     idx a0, a1;
     split_range(rows, tid, n, 1, &a0, &a1);
-    float* mine = dwt.data() + static_cast<size_t>(K * cout) * tid;
+    float* mine = tid == 0 ? first : partial.data() + static_cast<size_t>(size) * (tid - 1);
+    if (a1 <= a0) {
+      std::memset(mine, 0, sizeof(float) * size);
+      return;
+    }
     float* cp = scratch(3, (R < a1 - a0 ? R : a1 - a0) * K);
     for (idx r0 = a0; r0 < a1; r0 += R) {
       idx nr = R < a1 - r0 ? R : a1 - r0;
       for (idx r = 0; r < nr; r++) im2col_row(g, r0 + r, 0, K, cp + r * K, 1);
-      gemm_serial(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, mine, K, true);
+      if (transposed)
+        gemm_serial(cout, K, nr, MatRef{dy + r0 * cout, 1, cout}, MatRef{cp, K, 1}, mine, K, r0 > a0);
+      else
+        gemm_serial(K, cout, nr, MatRef{cp, 1, K}, MatRef{dy + r0 * cout, cout, 1}, mine, cout, r0 > a0);
     }
   });
+  // n < nt when the pool ran the job inline (nested call): then tid 0 covered every row.
   for (int t = 1; t < nt; t++) {
-    const float* other = dwt.data() + static_cast<size_t>(K * cout) * t;
-    for (idx i = 0; i < K * cout; i++) dwt[i] += other[i];
+    const float* other = partial.data() + static_cast<size_t>(size) * (t - 1);
+    for (idx i = 0; i < size; i++) first[i] += other[i];
   }
-  for (idx k = 0; k < K; k++)
-    for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[o * K + k];
+  if (transposed)
+    for (idx k0 = 0; k0 < K; k0 += 16)
+      for (idx o = 0; o < cout; o++)
+        for (idx k = k0; k < (k0 + 16 < K ? k0 + 16 : K); k++) dw[k * cout + o] = first[o * K + k];
 }
 
 }  // namespace dt

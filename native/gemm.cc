@@ -129,9 +129,50 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
   const idx MC = min_(uk.mc, ((M + mr - 1) / mr) * mr);
   const idx NC = min_(uk.nc, ((N + nr - 1) / nr) * nr);
   const idx kcmax = min_(KC, K);
+  alignas(64) float tile[16 * 64];
+  const idx mpad = ((M + mr - 1) / mr) * mr;
+  if (mpad * kcmax <= 48 * 1024 && N <= 512) {
+    // Few rows (batch-1 layers late in a network: M = 49 or 196 pixels, deep weights): all of A's
+    // k-block packed once and kept in L2, B packed one micro-panel at a time just before use, so it
+    // stays in L1 instead of going out to memory and back as a kc x nc block would. Wider B is left
+    // to the block packing: its long contiguous row reads stream better than panel-by-panel ones
+    // (49 x 512 x 2048: 10% slower this way; 49 x 4608 x 512: 15% faster).
+    float* bufA = scratch(0, mpad * kcmax + 16);
+    float* bufB = scratch(1, nr * kcmax);
+    for (idx pc = 0; pc < K; pc += KC) {
+      idx kc = min_(KC, K - pc);
+      int acc = accumulate || pc > 0;
+      pack_a(A, i0, pc, M, kc, mr, bufA);
+      for (idx jr = j0; jr < j1; jr += nr) {
+        idx cols = min_(nr, j1 - jr);
+        pack_b(B, pc, jr, kc, cols, nr, bufB);
+        if (B.cs == 1 && jr + nr < j1) {
+          // The next panel's rows are kc short strided reads that the hardware prefetcher does not
+          // follow: request them now, while this panel computes.
+          const float* nb = B.p + pc * B.rs + jr + nr;
+          for (idx p = 0; p < kc; p++) {
+            __builtin_prefetch(nb + p * B.rs);
+            __builtin_prefetch(nb + p * B.rs + nr - 1);
+          }
+        }
+        for (idx ir = 0; ir < M; ir += mr) {
+          idx rows = min_(mr, M - ir);
+          float* c = C + (i0 + ir) * ldc + jr;
+          const float* ap = bufA + ir * kc;
+          if (rows == mr && cols == nr) {
+            uk.fn(kc, ap, bufB, c, ldc, acc);
+          } else {
+            uk.fn(kc, ap, bufB, tile, nr, 0);
+            for (idx i = 0; i < rows; i++)
+              for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * nr + j];
+          }
+        }
+      }
+    }
+    return;
+  }
   float* bufA = scratch(0, MC * kcmax + 16);  // slack for the packing helpers' overlapping stores
   float* bufB = scratch(1, NC * kcmax);
-  alignas(64) float tile[16 * 64];
   for (idx jc = j0; jc < j1; jc += NC) {
     idx nc = min_(NC, j1 - jc);
     for (idx pc = 0; pc < K; pc += KC) {

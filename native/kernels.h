@@ -14,6 +14,8 @@ namespace dt {
 
 // out [n, oh, ow, cout] = conv2d(g.x, w [kh, kw, c, cout]).
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out);
+// The same with a fused epilogue: + bias [cout] (null: none), then act (0 linear, 1 relu, 2 relu6).
+void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out);
 // dx [n, h, w, c] from dy [n, oh, ow, cout]; g describes the forward conv (g.x unused).
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx);
 // dw [kh, kw, c, cout] from g.x and dy [n, oh, ow, cout].
@@ -27,6 +29,8 @@ struct DwArgs;
 struct PoolArgs;
 
 void depthwise_conv2d(const DwArgs& a);
+// With a fused epilogue: + bias [c * m] (null: none), then act (0 linear, 1 relu, 2 relu6).
+void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act);
 void depthwise_conv2d_backprop_input(const DwArgs& a);
 void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw);
 void max_pool2d(const PoolArgs& a);

@@ -1,4 +1,4 @@
-// Threaded drivers of the per-ISA loop kernels (simd.inc): depthwise conv, pooling, elementwise,
+// Threaded drivers of the per-ISA loop kernels (simd.inc): pooling, elementwise,
 // reductions, and the transpose (plain memory movement, baseline ISA).
 #include <cstring>
 #include <vector>
@@ -30,40 +30,6 @@ void parallel_rows(idx rows, double cost_per_row, F&& f) {
 }
 
 }  // namespace
-
-// ------------------------------------------------------------------------------------------------
-// Depthwise convolution
-
-void depthwise_conv2d(const DwArgs& a) {
-  const ConvGeom& g = a.g;
-  double cost = static_cast<double>(g.ow) * g.kh * g.kw * g.c * a.m;
-  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, a, r0, r1); });
-}
-
-void depthwise_conv2d_backprop_input(const DwArgs& a) {
-  const ConvGeom& g = a.g;
-  double cost = static_cast<double>(g.w) * g.kh * g.kw * g.c * a.m;
-  parallel_rows(g.n * g.h, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_backprop_input, a, r0, r1); });
-}
-
-void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw) {
-  const ConvGeom& g = a.g;
-  const idx size = g.kh * g.kw * g.c * a.m, rows = g.n * g.oh;
-  int nt = threads_for_work(static_cast<double>(rows) * g.ow * size);
-  if (nt > rows) nt = static_cast<int>(rows > 0 ? rows : 1);
-  // Each thread sums its rows into its own buffer; the buffers are added at the end.
-  std::vector<float> partial(static_cast<size_t>(size) * (nt > 1 ? nt - 1 : 0));
-  std::memset(dw, 0, sizeof(float) * size);
-  parallel(nt, [&](int tid, int n) {
-    idx r0, r1;
-    split_range(rows, tid, n, 1, &r0, &r1);
-    float* acc = tid == 0 ? dw : partial.data() + (tid - 1) * size;
-    if (tid > 0) std::memset(acc, 0, sizeof(float) * size);
-    if (r1 > r0) DT_SIMD_CALL(dw_backprop_filter, a, r0, r1, acc);
-  });
-  for (int t = 1; t < nt; t++)
-    for (idx i = 0; i < size; i++) dw[i] += partial[(t - 1) * size + i];
-}
 
 // ------------------------------------------------------------------------------------------------
 // Pooling

@@ -21,6 +21,8 @@ export type BinaryOp =
   | "logicalAnd" | "logicalOr" | "logicalXor";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
+/** The activation a fused convolution epilogue applies after the bias. */
+export type FusedActivation = "linear" | "relu" | "relu6";
 
 /** Explicit, already-resolved convolution geometry (NHWC input, HWIO filter). */
 export interface Conv2dParams {
@@ -98,6 +100,11 @@ export interface Kernels {
   depthwiseConv2d(x: Tensor, w: Tensor, p: Conv2dParams): Tensor;
   depthwiseConv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
   depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor;
+
+  // fused convolution epilogue (inference; no gradient): conv2d or depthwiseConv2d, then + bias (null:
+  // none; [cout], or [C * multiplier] for depthwise, same dtype as x), then the activation, in one pass
+  conv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams): Tensor;
+  depthwiseConv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams): Tensor;
 
   // pooling (NHWC)
   maxPool2d(x: Tensor, p: Pool2dParams): Tensor;

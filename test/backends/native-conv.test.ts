@@ -33,6 +33,23 @@ const cases: Case[] = [
   // More im2col rows than one chunk holds (about 2^20 floats of columns), strided and not.
   { x: [2, 40, 40, 120], w: [3, 3, 120, 2], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
   { x: [1, 45, 45, 300], w: [3, 3, 300, 3], strides: [2, 2], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  // Few input channels (the direct kernels): Cin 1-4, output channels around multiples of 16, output
+  // widths around multiples of 6, padded and not, strided, dilated; Cin 5 is the GEMM again.
+  { x: [2, 9, 10, 1], w: [3, 3, 1, 5], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [1, 11, 8, 2], w: [5, 4, 2, 17], strides: [2, 1], dilations: [1, 2], pads: [2, 1, 0, 3] },
+  { x: [3, 20, 19, 3], w: [7, 7, 3, 32], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [1, 15, 15, 3], w: [3, 3, 3, 32], strides: [2, 2], dilations: [1, 1], pads: [0, 1, 0, 1] },
+  { x: [2, 9, 7, 4], w: [2, 3, 4, 33], strides: [1, 2], dilations: [2, 1], pads: [0, 2, 1, 0] },
+  { x: [2, 16, 13, 3], w: [7, 7, 3, 8], strides: [2, 2], dilations: [1, 1], pads: [3, 2, 3, 3] },
+  { x: [1, 9, 9, 5], w: [3, 3, 5, 16], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  // Pointwise with few output channels or few input channels (direct too), strided and not.
+  { x: [2, 7, 13, 100], w: [1, 1, 100, 40], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  { x: [1, 11, 10, 16], w: [1, 1, 16, 70], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  // Fewer pixels than output channels (the stride-1 input gradient through columns), 1x1 strided.
+  { x: [2, 3, 2, 20], w: [3, 3, 20, 40], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [3, 4, 4, 24], w: [1, 1, 24, 130], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  // Many rows and many output channels (the filter gradient as dW, not dW^T).
+  { x: [1, 17, 16, 6], w: [3, 3, 6, 130], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
 ];
 
 function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
@@ -42,6 +59,7 @@ function outSize(size: number, k: number, s: number, d: number, p0: number, p1: 
 describe("native conv2d against the js kernels", { skip }, () => {
   const native = addon ? createNativeBackend(addon).kernels : jsKernels;
   const isas = addon ? addon.info().isas : [];
+  const threads = [1, 2];
 
   for (const c of cases) {
     const p: Conv2dParams = { strides: c.strides, dilations: c.dilations, pads: c.pads };
@@ -54,16 +72,20 @@ describe("native conv2d against the js kernels", { skip }, () => {
       const dy = rand([c.x[0], oh, ow, c.w[3]]);
       const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(c.w[0] * c.w[1] * Math.max(c.w[2], c.w[3]) * c.x[0] * oh * ow) };
       const want = [jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBackpropFilter(x, dy, w.shape, p)];
-      const { isa } = addon!.info();
+      const { isa, threads: nt } = addon!.info();
       try {
-        for (const name of isas) {
-          addon!.setIsa(name);
-          assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${name} forward` });
-          assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${name} backprop input` });
-          assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[2], { ...tol, msg: `${name} backprop filter` });
-        }
+        for (const name of isas)
+          for (const t of threads) {
+            addon!.setIsa(name);
+            addon!.setNumThreads(t);
+            const m = `${name}, ${t} thread(s)`;
+            assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${m} forward` });
+            assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${m} backprop input` });
+            assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[2], { ...tol, msg: `${m} backprop filter` });
+          }
       } finally {
         addon!.setIsa(isa);
+        addon!.setNumThreads(nt);
       }
     });
   }

@@ -2,6 +2,7 @@ import type { Backend, Kernels } from "../backend.js";
 import { reluBackprop } from "./activation.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
+import { conv2dBiasActivation, depthwiseConv2dBiasActivation } from "./fused-conv.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
 import { batchNormBackprop, batchNormInference, batchNormTrain } from "./norm.js";
@@ -19,6 +20,8 @@ export const jsKernels: Kernels = {
   transpose,
   ...movement,
   ...conv,
+  conv2dBiasActivation,
+  depthwiseConv2dBiasActivation,
   ...pool,
   ...resize,
   reluBackprop,

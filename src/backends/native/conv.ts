@@ -1,4 +1,4 @@
-import type { Conv2dParams, Kernels } from "../backend.js";
+import type { Conv2dParams, FusedActivation, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import type { Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -8,7 +8,12 @@ export interface ConvAddon {
   conv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
+  conv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
+  depthwiseConv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
 }
+
+/** The addon's activation codes of the fused epilogue. */
+const actCode: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 };
 
 function outSize(size: number, k: number, s: number, d: number, p0: number, p1: number): number {
   return Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
@@ -23,8 +28,16 @@ function geometry(xShape: Shape, wShape: Shape, oh: number, ow: number, p: Conv2
 
 const f32 = (t: Tensor) => t.values as Float32Array;
 
-/** conv2d and its two backprops on the addon's GEMM; other dtypes go to the js kernels. */
-export function convKernels(addon: Addon): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter"> {
+/** The native epilogue takes float32 operands and a bias of exactly [channels]; the rest goes to js. */
+function fusable(x: Tensor, w: Tensor, bias: Tensor | null, channels: number): boolean {
+  if (x.dtype !== "float32" || w.dtype !== "float32") return false;
+  return bias === null || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === channels);
+}
+
+/** conv2d, its two backprops and the fused-epilogue convolutions on the addon; other dtypes go to the js kernels. */
+export function convKernels(
+  addon: Addon,
+): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "conv2dBiasActivation" | "depthwiseConv2dBiasActivation"> {
   const a = addon as unknown as ConvAddon;
   return {
     conv2d(x, w, p) {
@@ -49,6 +62,29 @@ export function convKernels(addon: Addon): Pick<Kernels, "conv2d" | "conv2dBackp
       const dw = new Float32Array(wShape[0] * wShape[1] * wShape[2] * wShape[3]);
       a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
+    },
+    conv2dBiasActivation(x, w, bias, activation, p) {
+      const [n, h, wd] = x.shape;
+      const [kh, kw, , cout] = w.shape;
+      const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
+      const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
+      if (!fusable(x, w, bias, cout) || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p);
+      const out = new Float32Array(n * oh * ow * cout);
+      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], out, geometry(x.shape, w.shape, oh, ow, p));
+      return new Tensor(out, [n, oh, ow, cout], "float32");
+    },
+    depthwiseConv2dBiasActivation(x, w, bias, activation, p) {
+      const [n, h, wd, c] = x.shape;
+      const [kh, kw, , m] = w.shape;
+      const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
+      const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
+      if (!fusable(x, w, bias, c * m) || oh <= 0 || ow <= 0) {
+        return jsKernels.depthwiseConv2dBiasActivation(x, w, bias, activation, p);
+      }
+      const out = new Float32Array(n * oh * ow * c * m);
+      // The depthwise geometry carries the multiplier where conv2d's carries cout.
+      a.depthwiseConv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], out, geometry(x.shape, w.shape, oh, ow, p));
+      return new Tensor(out, [n, oh, ow, c * m], "float32");
     },
   };
 }

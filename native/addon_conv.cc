@@ -1,0 +1,151 @@
+// N-API entry points of the depthwise convolution (depthwise.cc) and of the convolutions with a fused
+// bias and activation (conv.cc, depthwise.cc).
+#include "addon_common.h"
+#include "addon_conv.h"
+#include "simd.h"
+
+namespace dt {
+
+namespace {
+
+// [n, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl, multiplier]
+bool read_dw(Args& args, size_t i, DwArgs* a) {
+  idx m = 0;
+  if (!read_geom(args, i, &a->g, &m)) return false;
+  a->m = m;
+  if (m < 1) {
+    args.range_error("depthwise multiplier must be at least 1");
+    return false;
+  }
+  return true;
+}
+
+// dwFn(in0, in1, out, geom): the two inputs and the output differ per kernel; sizes are checked.
+napi_value DepthwiseConv2d(napi_env env, napi_callback_info info) {
+  Args args(env, info, "depthwiseConv2d");
+  idx lx = 0, lw = 0, lo = 0;
+  DwArgs a{};
+  a.x = args.f32(0, &lx);
+  a.w = args.f32(1, &lw);
+  a.out = args.f32(2, &lo);
+  if (args.failed || !read_dw(args, 3, &a)) return nullptr;
+  a.g.x = a.x;
+  const ConvGeom& g = a.g;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.kh * g.kw * g.c * a.m, "filter") ||
+      !check_len(args, lo, g.rows() * g.c * a.m, "output"))
+    return nullptr;
+  depthwise_conv2d(a);
+  return args.undefined();
+}
+
+napi_value DepthwiseConv2dBackpropInput(napi_env env, napi_callback_info info) {
+  Args args(env, info, "depthwiseConv2dBackpropInput");
+  idx ly = 0, lw = 0, lx = 0;
+  DwArgs a{};
+  a.dy = args.f32(0, &ly);
+  a.w = args.f32(1, &lw);
+  a.out = args.f32(2, &lx);
+  if (args.failed || !read_dw(args, 3, &a)) return nullptr;
+  const ConvGeom& g = a.g;
+  if (!check_len(args, ly, g.rows() * g.c * a.m, "dy") || !check_len(args, lw, g.kh * g.kw * g.c * a.m, "filter") ||
+      !check_len(args, lx, g.n * g.h * g.w * g.c, "dx"))
+    return nullptr;
+  depthwise_conv2d_backprop_input(a);
+  return args.undefined();
+}
+
+napi_value DepthwiseConv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  Args args(env, info, "depthwiseConv2dBackpropFilter");
+  idx lx = 0, ly = 0, lw = 0;
+  DwArgs a{};
+  a.x = args.f32(0, &lx);
+  a.dy = args.f32(1, &ly);
+  float* dw = args.f32(2, &lw);
+  if (args.failed || !read_dw(args, 3, &a)) return nullptr;
+  a.g.x = a.x;
+  const ConvGeom& g = a.g;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, ly, g.rows() * g.c * a.m, "dy") ||
+      !check_len(args, lw, g.kh * g.kw * g.c * a.m, "dw"))
+    return nullptr;
+  depthwise_conv2d_backprop_filter(a, dw);
+  return args.undefined();
+}
+
+// Reads the epilogue arguments at i (bias: Float32Array of `n` or null) and i + 1 (0 linear, 1 relu,
+// 2 relu6).
+bool read_epilogue(Args& args, size_t i, idx n, const float** bias, int* act) {
+  idx lb = 0;
+  *bias = args.is_null(i) ? nullptr : args.f32(i, &lb);
+  idx a = args.integer(i + 1);
+  if (args.failed) return false;
+  if (*bias && !check_len(args, lb, n, "bias")) return false;
+  if (a < 0 || a > 2) {
+    args.range_error("activation code must be 0 (linear), 1 (relu) or 2 (relu6)");
+    return false;
+  }
+  *act = static_cast<int>(a);
+  return true;
+}
+
+// conv2dBiasActivation(x, w, bias | null, act, out, geom)
+napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dBiasActivation");
+  idx lx = 0, lw = 0, lo = 0, cout = 0;
+  const float* x = args.f32(0, &lx);
+  const float* w = args.f32(1, &lw);
+  float* out = args.f32(4, &lo);
+  ConvGeom g;
+  if (args.failed || !read_geom(args, 5, &g, &cout)) return nullptr;
+  const float* bias = nullptr;
+  int act = 0;
+  if (!read_epilogue(args, 2, cout, &bias, &act)) return nullptr;
+  g.x = x;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.cols() * cout, "filter") ||
+      !check_len(args, lo, g.rows() * cout, "output"))
+    return nullptr;
+  conv2d_bias_act(g, w, cout, bias, act, out);
+  return args.undefined();
+}
+
+// depthwiseConv2dBiasActivation(x, w, bias | null, act, out, geom)
+napi_value DepthwiseConv2dBiasActivation(napi_env env, napi_callback_info info) {
+  Args args(env, info, "depthwiseConv2dBiasActivation");
+  idx lx = 0, lw = 0, lo = 0;
+  DwArgs a{};
+  a.x = args.f32(0, &lx);
+  a.w = args.f32(1, &lw);
+  a.out = args.f32(4, &lo);
+  if (args.failed || !read_dw(args, 5, &a)) return nullptr;
+  a.g.x = a.x;
+  const ConvGeom& g = a.g;
+  const float* bias = nullptr;
+  int act = 0;
+  if (!read_epilogue(args, 2, g.c * a.m, &bias, &act)) return nullptr;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.kh * g.kw * g.c * a.m, "filter") ||
+      !check_len(args, lo, g.rows() * g.c * a.m, "output"))
+    return nullptr;
+  depthwise_conv2d_bias_act(a, bias, act);
+  return args.undefined();
+}
+
+}  // namespace
+
+void register_conv_kernels(napi_env env, napi_value exports) {
+  struct Fn {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {
+      {"depthwiseConv2d", DepthwiseConv2d},
+      {"depthwiseConv2dBackpropInput", DepthwiseConv2dBackpropInput},
+      {"depthwiseConv2dBackpropFilter", DepthwiseConv2dBackpropFilter},
+      {"conv2dBiasActivation", Conv2dBiasActivation},
+      {"depthwiseConv2dBiasActivation", DepthwiseConv2dBiasActivation},
+  };
+  for (const Fn& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+}
+
+}  // namespace dt

@@ -1,0 +1,94 @@
+// Depthwise convolution (NHWC input, filter [kh, kw, c, multiplier]): threaded drivers of the
+// per-instruction-set loops (simd_depthwise.inc). N-API entry points: addon_conv.cc.
+#include <cstring>
+#include <vector>
+
+#include "conv_direct.h"
+#include "kernels.h"
+#include "simd.h"
+
+namespace dt {
+
+namespace {
+
+// Threads for `total` multiply-adds: one below ~128K (about 10-20 us on one core, where waking a
+// helper costs as much as it saves), then one per 64K.
+int dw_threads(double total, idx rows) {
+  int nt = num_threads();
+  if (total < 131072) return 1;
+  int by = static_cast<int>(total / 65536);
+  if (by < nt) nt = by < 1 ? 1 : by;
+  return nt > rows ? static_cast<int>(rows > 0 ? rows : 1) : nt;
+}
+
+template <class F>
+void parallel_rows(idx rows, double cost_per_row, F&& f) {
+  parallel(dw_threads(rows * cost_per_row, rows), [&](int tid, int n) {
+    idx r0, r1;
+    split_range(rows, tid, n, 1, &r0, &r1);
+    if (r1 > r0) f(r0, r1);
+  });
+}
+
+}  // namespace
+
+void depthwise_conv2d(const DwArgs& a) { depthwise_conv2d_bias_act(a, nullptr, 0); }
+
+void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
+  const ConvGeom& g = a.g;
+  double cost = static_cast<double>(g.ow) * g.kh * g.kw * g.c * a.m;
+  if (!bias && !act) {
+    parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, a, r0, r1); });
+    return;
+  }
+  // Row by row, the epilogue while the row is in cache.
+  const idx n = g.ow * g.c * a.m;
+  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) {
+    for (idx r = r0; r < r1; r++) {
+      DT_SIMD_CALL(dw_forward, a, r, r + 1);
+      DT_SIMD_CALL(bias_act_rows, a.out + r * n, g.ow, g.c * a.m, bias, act);
+    }
+  });
+}
+
+void depthwise_conv2d_backprop_input(const DwArgs& a) {
+  const ConvGeom& g = a.g;
+  if (a.m == 1 && g.sh == 1 && g.sw == 1) {
+    // Stride 1: dx is the forward depthwise conv of dy with the spatially flipped filter, padded by
+    // (k - 1) d - p before (the forward's inner-pixel fast path then covers most of dx).
+    const idx taps = g.kh * g.kw, c = g.c;
+    std::vector<float> wf(static_cast<size_t>(taps * c));
+    for (idx t = 0; t < taps; t++) std::memcpy(wf.data() + (taps - 1 - t) * c, a.w + t * c, sizeof(float) * c);
+    DwArgs f{};
+    f.g = ConvGeom{a.dy, g.n, g.oh, g.ow, c, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
+                   (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
+    f.m = 1;
+    f.x = a.dy;
+    f.w = wf.data();
+    f.out = a.out;
+    depthwise_conv2d(f);
+    return;
+  }
+  double cost = static_cast<double>(g.w) * g.kh * g.kw * g.c * a.m;
+  parallel_rows(g.n * g.h, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_backprop_input, a, r0, r1); });
+}
+
+void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw) {
+  const ConvGeom& g = a.g;
+  const idx size = g.kh * g.kw * g.c * a.m, rows = g.n * g.oh;
+  int nt = dw_threads(static_cast<double>(rows) * g.ow * size, rows);
+  // Each thread sums its rows into its own buffer; the buffers are added at the end.
+  std::vector<float> partial(static_cast<size_t>(size) * (nt > 1 ? nt - 1 : 0));
+  std::memset(dw, 0, sizeof(float) * size);
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(rows, tid, n, 1, &r0, &r1);
+    float* acc = tid == 0 ? dw : partial.data() + (tid - 1) * size;
+    if (tid > 0) std::memset(acc, 0, sizeof(float) * size);
+    if (r1 > r0) DT_SIMD_CALL(dw_backprop_filter, a, r0, r1, acc);
+  });
+  for (int t = 1; t < nt; t++)
+    for (idx i = 0; i < size; i++) dw[i] += partial[(t - 1) * size + i];
+}
+
+}  // namespace dt

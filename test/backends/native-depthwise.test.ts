@@ -1,0 +1,81 @@
+import { describe, it } from "node:test";
+import { Generator, randomUniform, type Tensor } from "../../src/index.js";
+import type { Conv2dParams } from "../../src/backends/backend.js";
+import { jsKernels } from "../../src/backends/js/index.js";
+import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
+import { assertClose } from "../helpers/assert.js";
+
+const addon = nativeAddon();
+const skip = addon ? false : `native addon not built: ${nativeError()}`;
+const native = addon ? createNativeBackend(addon).kernels : jsKernels;
+const gen = new Generator(23);
+const rand = (shape: number[]): Tensor => randomUniform(shape, { minval: -1, maxval: 1, seed: gen });
+
+/** Runs `f` on every instruction set the CPU supports, with 1 and 2 threads. */
+function eachIsaAndThreads(f: (what: string) => void): void {
+  const { isa, isas, threads } = addon!.info();
+  try {
+    for (const name of isas)
+      for (const t of [1, 2]) {
+        addon!.setIsa(name);
+        addon!.setNumThreads(t);
+        f(`${name}, ${t} thread(s)`);
+      }
+  } finally {
+    addon!.setIsa(isa);
+    addon!.setNumThreads(threads);
+  }
+}
+
+function outSize(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
+  return Math.floor((n + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+}
+
+const p = (strides: [number, number], dilations: [number, number], pads: [number, number, number, number]): Conv2dParams => ({
+  strides,
+  dilations,
+  pads,
+});
+
+// Channel counts that hit every vector block (32, 16, 8) and scalar tails; rows wide enough for the
+// 4-pixel inner tiles and narrow enough to be all edge; strides 1-3, dilations, asymmetric pads,
+// filters larger than the fast path takes (9x9 = 81 taps), multiplier 2 (the plain loops).
+const cases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
+  { x: [1, 12, 13, 1], w: [3, 3, 1, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  { x: [2, 9, 11, 2], w: [3, 3, 2, 1], p: p([2, 2], [1, 1], [0, 1, 0, 1]) },
+  { x: [1, 10, 17, 3], w: [5, 5, 3, 1], p: p([1, 1], [1, 1], [2, 2, 2, 2]) },
+  { x: [3, 8, 9, 5], w: [3, 2, 5, 1], p: p([1, 3], [1, 1], [1, 0, 2, 1]) },
+  { x: [1, 14, 14, 40], w: [3, 3, 40, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  { x: [1, 15, 15, 57], w: [3, 3, 57, 1], p: p([2, 2], [1, 1], [0, 0, 0, 0]) },
+  { x: [2, 7, 7, 96], w: [3, 3, 96, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  { x: [1, 11, 12, 24], w: [3, 3, 24, 1], p: p([2, 1], [2, 2], [2, 1, 3, 2]) },
+  { x: [1, 13, 10, 17], w: [2, 3, 17, 1], p: p([3, 2], [1, 2], [0, 2, 1, 0]) },
+  { x: [2, 5, 6, 33], w: [1, 1, 33, 1], p: p([1, 1], [1, 1], [0, 0, 0, 0]) },
+  { x: [1, 4, 3, 8], w: [3, 3, 8, 1], p: p([1, 1], [1, 1], [2, 2, 2, 2]) },
+  { x: [1, 12, 12, 9], w: [9, 9, 9, 1], p: p([1, 1], [1, 1], [4, 4, 4, 4]) },
+  { x: [2, 9, 8, 6], w: [3, 3, 6, 2], p: p([2, 1], [1, 1], [1, 1, 0, 1]) },
+  { x: [1, 20, 37, 16], w: [3, 3, 16, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+];
+
+describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }, () => {
+  for (const c of cases) {
+    it(`forward and both backprops: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} ${JSON.stringify(c.p)}`, () => {
+      const x = rand(c.x);
+      const w = rand(c.w);
+      const oh = outSize(c.x[1], c.w[0], c.p.strides[0], c.p.dilations[0], c.p.pads[0], c.p.pads[1]);
+      const ow = outSize(c.x[2], c.w[1], c.p.strides[1], c.p.dilations[1], c.p.pads[2], c.p.pads[3]);
+      const dy = rand([c.x[0], oh, ow, c.w[2] * c.w[3]]);
+      const want = [
+        jsKernels.depthwiseConv2d(x, w, c.p),
+        jsKernels.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p),
+        jsKernels.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p),
+      ];
+      const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(c.x[0] * oh * ow) };
+      eachIsaAndThreads((m) => {
+        assertClose(native.depthwiseConv2d(x, w, c.p), want[0], { ...tol, msg: `${m} forward` });
+        assertClose(native.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p), want[1], { ...tol, msg: `${m} backprop input` });
+        assertClose(native.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p), want[2], { ...tol, msg: `${m} backprop filter` });
+      });
+    });
+  }
+});

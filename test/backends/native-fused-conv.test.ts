@@ -1,0 +1,104 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Generator, randomUniform, Tensor } from "../../src/index.js";
+import type { Conv2dParams, FusedActivation } from "../../src/backends/backend.js";
+import { jsKernels } from "../../src/backends/js/index.js";
+import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
+import { assertClose } from "../helpers/assert.js";
+
+const addon = nativeAddon();
+const skip = addon ? false : `native addon not built: ${nativeError()}`;
+const gen = new Generator(31);
+const rand = (shape: number[], scale = 1): Tensor => randomUniform(shape, { minval: -scale, maxval: scale, seed: gen });
+const p = (strides: [number, number], pads: [number, number, number, number], dilations: [number, number] = [1, 1]): Conv2dParams => ({
+  strides,
+  dilations,
+  pads,
+});
+const acts: FusedActivation[] = ["linear", "relu", "relu6"];
+
+describe("js conv2dBiasActivation / depthwiseConv2dBiasActivation (reference)", () => {
+  it("adds the bias per output channel, then clips as relu6", () => {
+    // 1x1 conv of a 1x1x2x1 image with weights [2, -3]: outputs [2x, -3x] + bias [1, 10].
+    const x = new Tensor(Float64Array.from([4]), [1, 1, 1, 1], "float64");
+    const w = new Tensor(Float64Array.from([2, -3]), [1, 1, 1, 2], "float64");
+    const b = new Tensor(Float64Array.from([1, 10]), [2], "float64");
+    const y = jsKernels.conv2dBiasActivation(x, w, b, "relu6", p([1, 1], [0, 0, 0, 0]));
+    assert.equal(y.dtype, "float64");
+    assert.deepEqual([...y.values], [6, 0]); // 9 -> 6, -2 -> 0
+    assert.deepEqual([...jsKernels.conv2dBiasActivation(x, w, b, "linear", p([1, 1], [0, 0, 0, 0])).values], [9, -2]);
+    assert.deepEqual([...jsKernels.conv2dBiasActivation(x, w, null, "relu", p([1, 1], [0, 0, 0, 0])).values], [8, 0]);
+  });
+
+  it("depthwise: bias over channels times multiplier", () => {
+    const x = new Tensor(Float64Array.from([1, -2]), [1, 1, 1, 2], "float64");
+    const w = new Tensor(Float64Array.from([1, 2, 3, 4]), [1, 1, 2, 2], "float64");
+    const b = new Tensor(Float64Array.from([0.5, 0, 0, -1]), [4], "float64");
+    const y = jsKernels.depthwiseConv2dBiasActivation(x, w, b, "relu", p([1, 1], [0, 0, 0, 0]));
+    assert.deepEqual([...y.values], [1.5, 2, 0, 0]); // [1, 2, -6, -8] + b, relu
+  });
+});
+
+describe("native fused conv epilogue against the js kernels", { skip }, () => {
+  const native = addon ? createNativeBackend(addon).kernels : jsKernels;
+  // The direct kernel (few input channels, pointwise few outputs), the GEMM (im2col and pointwise),
+  // odd channel counts; depthwise with multiplier 1 and 2.
+  const convCases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
+    { x: [2, 9, 10, 3], w: [3, 3, 3, 20], p: p([2, 2], [0, 1, 0, 1]) },
+    { x: [1, 8, 7, 24], w: [1, 1, 24, 16], p: p([1, 1], [0, 0, 0, 0]) },
+    { x: [1, 7, 9, 12], w: [3, 3, 12, 70], p: p([1, 1], [1, 1, 1, 1]) },
+    { x: [2, 6, 6, 40], w: [1, 1, 40, 100], p: p([1, 1], [0, 0, 0, 0]) },
+    { x: [1, 9, 8, 9], w: [2, 3, 9, 5], p: p([1, 2], [1, 0, 2, 1], [2, 1]) },
+  ];
+  const dwCases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
+    { x: [1, 12, 11, 37], w: [3, 3, 37, 1], p: p([1, 1], [1, 1, 1, 1]) },
+    { x: [2, 9, 9, 16], w: [3, 3, 16, 1], p: p([2, 2], [0, 1, 0, 1]) },
+    { x: [1, 7, 6, 5], w: [3, 2, 5, 2], p: p([1, 1], [1, 1, 0, 1]) },
+  ];
+  const eachSetting = (f: (m: string) => void) => {
+    const { isa, isas, threads } = addon!.info();
+    try {
+      for (const name of isas)
+        for (const t of [1, 2]) {
+          addon!.setIsa(name);
+          addon!.setNumThreads(t);
+          f(`${name}, ${t} thread(s)`);
+        }
+    } finally {
+      addon!.setIsa(isa);
+      addon!.setNumThreads(threads);
+    }
+  };
+  for (const c of convCases)
+    it(`conv2dBiasActivation x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {
+      // Scaled so that a good share of outputs falls beyond 6 and below 0.
+      const x = rand(c.x, 3);
+      const w = rand(c.w);
+      const b = rand([c.w[3]], 2);
+      for (const act of acts)
+        for (const bias of [b, null]) {
+          const want = jsKernels.conv2dBiasActivation(x, w, bias, act, c.p);
+          eachSetting((m) => assertClose(native.conv2dBiasActivation(x, w, bias, act, c.p), want, { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} bias=${!!bias}` }));
+        }
+    });
+  for (const c of dwCases)
+    it(`depthwiseConv2dBiasActivation x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {
+      const x = rand(c.x, 4);
+      const w = rand(c.w);
+      const b = rand([c.w[2] * c.w[3]], 2);
+      for (const act of acts)
+        for (const bias of [b, null]) {
+          const want = jsKernels.depthwiseConv2dBiasActivation(x, w, bias, act, c.p);
+          eachSetting((m) => assertClose(native.depthwiseConv2dBiasActivation(x, w, bias, act, c.p), want, { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} bias=${!!bias}` }));
+        }
+    });
+
+  it("NaN passes through the activation as in the js kernels; a bias of another shape goes to js", () => {
+    const x = new Tensor(Float32Array.from([NaN, 1, 2, 3]), [1, 2, 2, 1]);
+    const w = new Tensor(Float32Array.from([1, -1]), [1, 1, 1, 2]);
+    for (const act of acts)
+      assertClose(native.conv2dBiasActivation(x, w, null, act, p([1, 1], [0, 0, 0, 0])), jsKernels.conv2dBiasActivation(x, w, null, act, p([1, 1], [0, 0, 0, 0])));
+    const b2 = new Tensor(Float32Array.from([1, 2]), [1, 2]);
+    assertClose(native.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])), jsKernels.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])));
+  });
+});
