@@ -4,6 +4,7 @@ import type { Conv2dParams } from "../../src/backends/backend.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -58,8 +59,6 @@ function outSize(size: number, k: number, s: number, d: number, p0: number, p1: 
 
 describe("native conv2d against the js kernels", { skip }, () => {
   const native = addon ? createNativeBackend(addon).kernels : jsKernels;
-  const isas = addon ? addon.info().isas : [];
-  const threads = [1, 2];
 
   for (const c of cases) {
     const p: Conv2dParams = { strides: c.strides, dilations: c.dilations, pads: c.pads };
@@ -72,21 +71,11 @@ describe("native conv2d against the js kernels", { skip }, () => {
       const dy = rand([c.x[0], oh, ow, c.w[3]]);
       const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(c.w[0] * c.w[1] * Math.max(c.w[2], c.w[3]) * c.x[0] * oh * ow) };
       const want = [jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBackpropFilter(x, dy, w.shape, p)];
-      const { isa, threads: nt } = addon!.info();
-      try {
-        for (const name of isas)
-          for (const t of threads) {
-            addon!.setIsa(name);
-            addon!.setNumThreads(t);
-            const m = `${name}, ${t} thread(s)`;
-            assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${m} forward` });
-            assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${m} backprop input` });
-            assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[2], { ...tol, msg: `${m} backprop filter` });
-          }
-      } finally {
-        addon!.setIsa(isa);
-        addon!.setNumThreads(nt);
-      }
+      eachNativeSetting(addon!, (m) => {
+        assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${m} forward` });
+        assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${m} backprop input` });
+        assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[2], { ...tol, msg: `${m} backprop filter` });
+      }, { threads: [1, 2] });
     });
   }
 });

@@ -4,6 +4,7 @@ import type { Conv2dParams } from "../../src/backends/backend.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -12,20 +13,7 @@ const gen = new Generator(23);
 const rand = (shape: number[]): Tensor => randomUniform(shape, { minval: -1, maxval: 1, seed: gen });
 
 /** Runs `f` on every instruction set the CPU supports, with 1 and 2 threads. */
-function eachIsaAndThreads(f: (what: string) => void): void {
-  const { isa, isas, threads } = addon!.info();
-  try {
-    for (const name of isas)
-      for (const t of [1, 2]) {
-        addon!.setIsa(name);
-        addon!.setNumThreads(t);
-        f(`${name}, ${t} thread(s)`);
-      }
-  } finally {
-    addon!.setIsa(isa);
-    addon!.setNumThreads(threads);
-  }
-}
+const eachIsaAndThreads = (f: (what: string) => void) => eachNativeSetting(addon!, f, { threads: [1, 2] });
 
 function outSize(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
   return Math.floor((n + p0 + p1 - (k - 1) * d - 1) / s) + 1;

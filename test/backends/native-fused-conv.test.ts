@@ -5,6 +5,7 @@ import type { Conv2dParams, FusedActivation } from "../../src/backends/backend.j
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -55,20 +56,7 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
     { x: [2, 9, 9, 16], w: [3, 3, 16, 1], p: p([2, 2], [0, 1, 0, 1]) },
     { x: [1, 7, 6, 5], w: [3, 2, 5, 2], p: p([1, 1], [1, 1, 0, 1]) },
   ];
-  const eachSetting = (f: (m: string) => void) => {
-    const { isa, isas, threads } = addon!.info();
-    try {
-      for (const name of isas)
-        for (const t of [1, 2]) {
-          addon!.setIsa(name);
-          addon!.setNumThreads(t);
-          f(`${name}, ${t} thread(s)`);
-        }
-    } finally {
-      addon!.setIsa(isa);
-      addon!.setNumThreads(threads);
-    }
-  };
+  const eachSetting = (f: (m: string) => void) => eachNativeSetting(addon!, f, { threads: [1, 2] });
   for (const c of convCases)
     it(`conv2dBiasActivation x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {
       // Scaled so that a good share of outputs falls beyond 6 and below 0.

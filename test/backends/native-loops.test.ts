@@ -4,6 +4,7 @@ import type { BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, UnaryOp } from "..
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -12,17 +13,7 @@ const gen = new Generator(5);
 const rand = (shape: number[], lo = -1, hi = 1): Tensor => randomUniform(shape, { minval: lo, maxval: hi, seed: gen });
 
 /** Runs `f` once per instruction set the CPU supports (the loop kernels are compiled per ISA). */
-function eachIsa(f: (isa: string) => void): void {
-  const { isa, isas } = addon!.info();
-  try {
-    for (const name of isas) {
-      addon!.setIsa(name);
-      f(name);
-    }
-  } finally {
-    addon!.setIsa(isa);
-  }
-}
+const eachIsa = (f: (isa: string) => void) => eachNativeSetting(addon!, f, { threads: "current" });
 
 function outSize(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
   return Math.floor((n + p0 + p1 - (k - 1) * d - 1) / s) + 1;

@@ -4,6 +4,7 @@ import { Generator, Tensor, add, randomUniform } from "../../src/index.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -11,18 +12,8 @@ const native = addon ? createNativeBackend(addon).kernels : jsKernels;
 const gen = new Generator(9);
 const rand = (shape: number[], lo = -1, hi = 1): Tensor => randomUniform(shape, { minval: lo, maxval: hi, seed: gen });
 
-/** 1, 2 and 3 threads (3: uneven partitions), restoring the pool size. */
-function eachThreads(f: (label: string) => void): void {
-  const { threads } = addon!.info();
-  try {
-    for (const t of [1, 2, 3]) {
-      addon!.setNumThreads(t);
-      f(`${t}t`);
-    }
-  } finally {
-    addon!.setNumThreads(threads);
-  }
-}
+/** 1, 2 and 3 threads (3: uneven partitions) on the active instruction set, restoring the pool size. */
+const eachThreads = (f: (label: string) => void) => eachNativeSetting(addon!, f, { isas: "current" });
 
 // Odd sizes, both channel positions, and sizes above the threading threshold (64K elements).
 const CASES: { x: number[]; axis: number }[] = [

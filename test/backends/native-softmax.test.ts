@@ -4,6 +4,7 @@ import { Generator, Tensor, randomUniform } from "../../src/index.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
+import { eachNativeSetting } from "../helpers/native.js";
 
 const addon = nativeAddon();
 const skip = addon ? false : `native addon not built: ${nativeError()}`;
@@ -11,20 +12,7 @@ const gen = new Generator(11);
 const rand = (shape: number[], scale = 10): Tensor => randomUniform(shape, { minval: -scale, maxval: scale, seed: gen });
 
 /** Every instruction set the CPU supports, with 1, 2 and 3 threads. */
-function eachConfig(f: (label: string) => void): void {
-  const { isa, isas, threads } = addon!.info();
-  try {
-    for (const name of isas)
-      for (const t of [1, 2, 3]) {
-        addon!.setIsa(name);
-        addon!.setNumThreads(t);
-        f(`${name}/${t}t`);
-      }
-  } finally {
-    addon!.setIsa(isa);
-    addon!.setNumThreads(threads);
-  }
-}
+const eachConfig = (f: (label: string) => void) => eachNativeSetting(addon!, f);
 
 describe("native softmax / log-softmax against the js kernel", { skip }, () => {
   const native = addon ? createNativeBackend(addon).kernels : jsKernels;
