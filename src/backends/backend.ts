@@ -42,6 +42,38 @@ export interface ResizeParams {
   halfPixelCenters: boolean;
 }
 
+/**
+ * Fused optimizer updates (src/optimizers): scalars as the optimizer computes them in float64; the
+ * kernels round each one to the tensors' dtype and every arithmetic step to it, exactly as the
+ * composite ops do, so a fused step equals the op path bit for bit.
+ */
+export interface AdamUpdateParams {
+  /** The step size lr * sqrt(1 - beta2^t) / (1 - beta1^t). */
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Decoupled weight decay applied first (w -= w * weightDecay * lr); null for none. */
+  weightDecay: number | null;
+  /** The learning rate (used only by weight decay). */
+  lr: number;
+}
+
+export interface SgdUpdateParams {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number | null;
+}
+
+export interface RmspropUpdateParams {
+  lr: number;
+  rho: number;
+  momentum: number;
+  epsilon: number;
+  weightDecay: number | null;
+}
+
 export interface Kernels {
   // elementwise
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -96,6 +128,15 @@ export interface Kernels {
   resizeBilinearBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
   resizeNearest(x: Tensor, size: [number, number], p: ResizeParams): Tensor;
   resizeNearestBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
+
+  // fused optimizer updates (float32/float64, all operands one shape and dtype): one pass over the
+  // variable, fresh output tensors (inputs are never written: tensors may be shared)
+  /** Adam (Keras 3): new weight, momentum, velocity and (amsgrad, when `vhat` is given) velocity_hat. */
+  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams): { w: Tensor; m: Tensor; v: Tensor; vhat: Tensor | null };
+  /** SGD (Keras 3), with momentum when `m` is given. */
+  sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams): { w: Tensor; m: Tensor | null };
+  /** RMSprop (Keras 3): `m` when momentum > 0, `avg` when centered. */
+  rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams): { w: Tensor; vel: Tensor; m: Tensor | null; avg: Tensor | null };
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

@@ -25,6 +25,12 @@ export interface OptimizerOptions {
   /** Scale all gradients together so that their joint L2 norm is at most this. */
   globalClipnorm?: number | null;
   name?: string;
+  /**
+   * Update each variable in one pass of a fused kernel where the optimizer has one (Adam, AdamW,
+   * SGD, RMSprop on float32/float64): the same bits as the composite ops, without their weight-sized
+   * temporaries. Default true; false runs the composite ops (the reference). Not part of the config.
+   */
+  fused?: boolean;
 }
 
 /** A gradient (null: the variable gets none this step) and the variable it updates. */
@@ -65,6 +71,8 @@ export abstract class Optimizer {
   clipnorm: number | null;
   clipvalue: number | null;
   globalClipnorm: number | null;
+  /** Whether updates run as one fused kernel per variable where available (see OptimizerOptions.fused). */
+  fused: boolean;
   /** The step counter (Keras' `iterations`), an int32 scalar variable. */
   readonly iterationsVariable: Variable;
   private lr: Variable | LearningRateSchedule;
@@ -80,6 +88,7 @@ export abstract class Optimizer {
     this.clipnorm = o.clipnorm ?? null;
     this.clipvalue = o.clipvalue ?? null;
     this.globalClipnorm = o.globalClipnorm ?? null;
+    this.fused = o.fused ?? true;
     const clips = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
     if (clips > 1) throw new Error(`${cls}: set at most one of clipnorm, clipvalue and globalClipnorm`);
     this.iterationsVariable = new Variable(scalar(0, "int32"), { name: `${this.name}/iteration`, trainable: false });
@@ -122,6 +131,24 @@ export abstract class Optimizer {
 
   /** Updates one variable from its (clipped) gradient; `lr` is the step's learning rate. */
   protected abstract updateStep(grad: Tensor, v: Variable, lr: number): void;
+
+  /**
+   * The fused form of `updateStep` (one kernel pass), with the variable's decoupled weight decay
+   * (null: none) folded in. Optimizers without one leave it undefined.
+   */
+  protected fusedUpdate?(grad: Tensor, v: Variable, lr: number, weightDecay: number | null): void;
+
+  /**
+   * Whether `v` takes the fused update: enabled, defined, and gradient, variable and slots of one
+   * float dtype. (Updates never record on a tape: `apply` runs them under noGrad.)
+   */
+  private fusesUpdate(g: Tensor, v: Variable): boolean {
+    if (!this.fused || this.fusedUpdate === undefined) return false;
+    if (g.dtype !== v.dtype || (v.dtype !== "float32" && v.dtype !== "float64")) return false;
+    const slots = this.slotMap.get(v);
+    if (slots) for (const s of slots.values()) if (s.dtype !== v.dtype) return false;
+    return true;
+  }
 
   /** Runs once per step before the per-variable updates (Nadam keeps a running product here). */
   protected beforeUpdates(_vars: readonly Variable[]): void {}
@@ -218,9 +245,16 @@ export abstract class Optimizer {
       this.build(vs);
       const clipped = this.clipGradients(gs);
       const lr = this.learningRate;
-      this.applyWeightDecay(vs, lr);
+      // A variable listed twice keeps the op path (decay all, then update each time, as Keras does).
+      const once = new Set(vs).size === vs.length;
+      const fused = vs.map((v, i) => once && this.fusesUpdate(clipped[i], v));
+      // Decay touches only its own variable, so a fused update may fold it in after other variables' updates.
+      this.applyWeightDecay(vs.filter((_, i) => !fused[i]), lr);
       this.beforeUpdates(vs);
-      vs.forEach((v, i) => this.updateStep(clipped[i], v, lr));
+      vs.forEach((v, i) => {
+        if (fused[i]) this.fusedUpdate!(clipped[i], v, lr, this.decayOf(v));
+        else this.updateStep(clipped[i], v, lr);
+      });
       for (const v of vs) {
         const c = (v as unknown as { constraint?: ConstraintLike | null }).constraint;
         if (c) v.assign(typeof c === "function" ? c(v.value) : c.call(v.value));
@@ -254,6 +288,11 @@ export abstract class Optimizer {
   private applyWeightDecay(vs: Variable[], lr: number): void {
     if (this.weightDecay === null) return;
     for (const v of vs) if (this.useWeightDecay(v)) v.assignSub(mul(mul(v.value, this.weightDecay), lr));
+  }
+
+  /** The decoupled weight decay rate of `v` this step (null: none). */
+  private decayOf(v: Variable): number | null {
+    return this.weightDecay !== null && this.useWeightDecay(v) ? this.weightDecay : null;
   }
 
   /** The float rounding of `v`'s dtype, for scalar math that Keras does in that dtype. */

@@ -4,6 +4,7 @@ import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
+import * as optim from "./optim.js";
 import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
@@ -20,6 +21,7 @@ export const jsKernels: Kernels = {
   ...pool,
   ...resize,
   reluBackprop,
+  ...optim,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

@@ -5,6 +5,7 @@ import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
 import { pad, slice } from "./movement.js";
+import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
 
 /**
@@ -20,6 +21,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...elementwiseKernels(addon),
     pad,
     slice,
+    ...optimKernels(addon),
   };
   return { name: "native", kernels };
 }
