@@ -83,31 +83,39 @@ struct AdamK {
   Decay decay;
 };
 
+// Restrict-qualified parameters, not a struct: GCC 12 keeps the loop scalar when the pointers are
+// locals copied from a struct.
 template <bool Ams, bool Dec>
-void adam_range(const AdamK& k, idx i0, idx i1) {
-  const Decay dc = k.decay;
+void adam_range(const float* __restrict pw, const float* __restrict pg, const float* __restrict pm, const float* __restrict pv,
+                const float* __restrict ph, float* __restrict wo, float* __restrict mo, float* __restrict vo, float* __restrict ho,
+                float c1, float c2, float alpha, float eps, Decay dc, idx i0, idx i1) {
   for (idx i = i0; i < i1; i++) {
-    const float g = k.g[i];
-    float m = g - k.m[i];
-    m = m * k.c1;
-    m = k.m[i] + m;
+    const float g = pg[i];
+    float m = g - pm[i];
+    m = m * c1;
+    m = pm[i] + m;
     float gg = g * g;
-    gg = gg - k.v[i];
-    gg = gg * k.c2;
-    float v = k.v[i] + gg;
-    k.mo[i] = m;
-    k.vo[i] = v;
+    gg = gg - pv[i];
+    gg = gg * c2;
+    float v = pv[i] + gg;
+    mo[i] = m;
+    vo[i] = v;
     if (Ams) {
-      v = maxf(k.h[i], v);
-      k.ho[i] = v;
+      v = maxf(ph[i], v);
+      ho[i] = v;
     }
     float den = std::sqrt(v);
-    den = den + k.eps;
-    float num = m * k.alpha;
+    den = den + eps;
+    float num = m * alpha;
     num = num / den;
-    const float w = Dec ? dc(k.w[i]) : k.w[i];
-    k.wo[i] = w - num;
+    const float w = Dec ? dc(pw[i]) : pw[i];
+    wo[i] = w - num;
   }
+}
+
+template <bool Ams, bool Dec>
+void adam_chunk(const AdamK& k, idx i0, idx i1) {
+  adam_range<Ams, Dec>(k.w, k.g, k.m, k.v, k.h, k.wo, k.mo, k.vo, k.ho, k.c1, k.c2, k.alpha, k.eps, k.decay, i0, i1);
 }
 
 // adamUpdate(w, g, m, v, vhat | null, wo, mo, vo, vhatOut | null, alpha, beta1, beta2, epsilon, weightDecay | null, lr)
@@ -131,11 +139,11 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   if (args.failed) return nullptr;
   chunks(n, [&](idx i0, idx i1) {
     if (h) {
-      if (k.decay.on) adam_range<true, true>(k, i0, i1);
-      else adam_range<true, false>(k, i0, i1);
+      if (k.decay.on) adam_chunk<true, true>(k, i0, i1);
+      else adam_chunk<true, false>(k, i0, i1);
     } else {
-      if (k.decay.on) adam_range<false, true>(k, i0, i1);
-      else adam_range<false, false>(k, i0, i1);
+      if (k.decay.on) adam_chunk<false, true>(k, i0, i1);
+      else adam_chunk<false, false>(k, i0, i1);
     }
   });
   return args.undefined();
@@ -151,21 +159,27 @@ struct SgdK {
 template <int Mode, bool Dec>  // Mode 0: plain, 1: momentum, 2: nesterov
 void sgd_range(const SgdK& k, idx i0, idx i1) {
   const Decay dc = k.decay;
+  const float lr = k.lr, mu = k.mu;
+  const float* __restrict pw = k.w;
+  const float* __restrict pg = k.g;
+  const float* __restrict pm = k.m;
+  float* __restrict wo = k.wo;
+  float* __restrict mo = k.mo;
   for (idx i = i0; i < i1; i++) {
-    const float w = Dec ? dc(k.w[i]) : k.w[i];
-    const float step = k.g[i] * k.lr;
+    const float w = Dec ? dc(pw[i]) : pw[i];
+    const float step = pg[i] * lr;
     if (Mode == 0) {
-      k.wo[i] = w - step;
+      wo[i] = w - step;
     } else {
-      float m = k.m[i] * k.mu;
+      float m = pm[i] * mu;
       m = m - step;
-      k.mo[i] = m;
+      mo[i] = m;
       if (Mode == 2) {
-        float u = m * k.mu;
+        float u = m * mu;
         u = u - step;
-        k.wo[i] = w + u;
+        wo[i] = w + u;
       } else {
-        k.wo[i] = w + m;
+        wo[i] = w + m;
       }
     }
   }
@@ -212,36 +226,46 @@ struct RmsK {
 template <bool Mom, bool Cen, bool Dec>
 void rms_range(const RmsK& k, idx i0, idx i1) {
   const Decay dc = k.decay;
+  const float rho = k.rho, c = k.c, lr = k.lr, mu = k.mu, eps = k.eps;
+  const float* __restrict pw = k.w;
+  const float* __restrict pg = k.g;
+  const float* __restrict pv = k.v;
+  const float* __restrict pm = k.m;
+  const float* __restrict pa = k.a;
+  float* __restrict wo = k.wo;
+  float* __restrict vo = k.vo;
+  float* __restrict mo = k.mo;
+  float* __restrict ao = k.ao;
   for (idx i = i0; i < i1; i++) {
-    const float g = k.g[i];
-    float v = k.v[i] * k.rho;
+    const float g = pg[i];
+    float v = pv[i] * rho;
     float gg = g * g;
-    gg = gg * k.c;
+    gg = gg * c;
     v = v + gg;
-    k.vo[i] = v;
+    vo[i] = v;
     float den;
     if (Cen) {
-      float a = k.a[i] * k.rho;
-      float ga = g * k.c;
+      float a = pa[i] * rho;
+      float ga = g * c;
       a = a + ga;
-      k.ao[i] = a;
+      ao[i] = a;
       float aa = a * a;
       den = v - aa;
-      den = den + k.eps;
+      den = den + eps;
     } else {
-      den = v + k.eps;
+      den = v + eps;
     }
     den = std::sqrt(den);
-    float inc = g * k.lr;
+    float inc = g * lr;
     inc = inc / den;
-    const float w = Dec ? dc(k.w[i]) : k.w[i];
+    const float w = Dec ? dc(pw[i]) : pw[i];
     if (Mom) {
-      float m = k.m[i] * k.mu;
+      float m = pm[i] * mu;
       m = m + inc;
-      k.mo[i] = m;
-      k.wo[i] = w - m;
+      mo[i] = m;
+      wo[i] = w - m;
     } else {
-      k.wo[i] = w - inc;
+      wo[i] = w - inc;
     }
   }
 }
