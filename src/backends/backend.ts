@@ -1,4 +1,4 @@
-import type { DType } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -58,6 +58,12 @@ export interface AdamUpdateParams {
   /** The learning rate (used only by weight decay). */
   lr: number;
 }
+
+/**
+ * Arrays a fused update may overwrite with an output (of the same dtype and size) instead of allocating
+ * one: the caller guarantees no tensor or other holder still uses them. Others are ignored.
+ */
+export type UpdateReuse = Partial<Record<"m" | "v" | "vhat" | "vel" | "avg", TypedArray>>;
 
 export interface SgdUpdateParams {
   lr: number;
@@ -132,11 +138,11 @@ export interface Kernels {
   // fused optimizer updates (float32/float64, all operands one shape and dtype): one pass over the
   // variable, fresh output tensors (inputs are never written: tensors may be shared)
   /** Adam (Keras 3): new weight, momentum, velocity and (amsgrad, when `vhat` is given) velocity_hat. */
-  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams): { w: Tensor; m: Tensor; v: Tensor; vhat: Tensor | null };
+  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor; v: Tensor; vhat: Tensor | null };
   /** SGD (Keras 3), with momentum when `m` is given. */
-  sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams): { w: Tensor; m: Tensor | null };
+  sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor | null };
   /** RMSprop (Keras 3): `m` when momentum > 0, `avg` when centered. */
-  rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams): { w: Tensor; vel: Tensor; m: Tensor | null; avg: Tensor | null };
+  rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams, reuse?: UpdateReuse): { w: Tensor; vel: Tensor; m: Tensor | null; avg: Tensor | null };
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

@@ -59,10 +59,11 @@ export class Adam extends Optimizer {
     const v = this.slot(w, "velocity");
     const vHat = this.amsgrad ? this.slot(w, "velocity_hat") : null;
     const p = { alpha: this.alpha(w, lr), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay, lr };
-    const out = kernels().adamUpdate(w.value, g, m.value, v.value, vHat ? vHat.value : null, p);
-    m.assign(out.m);
-    v.assign(out.v);
-    if (vHat) vHat.assign(out.vhat!);
+    const reuse = { m: m.takeSpare(), v: v.takeSpare(), vhat: vHat?.takeSpare() };
+    const out = kernels().adamUpdate(w.value, g, m.peek(), v.peek(), vHat ? vHat.peek() : null, p, reuse);
+    m.replace(out.m);
+    v.replace(out.v);
+    if (vHat) vHat.replace(out.vhat!);
     w.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {

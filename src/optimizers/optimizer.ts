@@ -11,6 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { camelConfig } from "./config.js";
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule } from "./schedules.js";
+import { SlotVariable } from "./slot.js";
 
 /** Options every optimizer takes (Keras' base optimizer arguments, camelCase). */
 export interface OptimizerOptions {
@@ -76,7 +77,7 @@ export abstract class Optimizer {
   /** The step counter (Keras' `iterations`), an int32 scalar variable. */
   readonly iterationsVariable: Variable;
   private lr: Variable | LearningRateSchedule;
-  private readonly slotMap = new Map<Variable, Map<string, Variable>>();
+  private readonly slotMap = new Map<Variable, Map<string, SlotVariable>>();
   private readonly known: Variable[] = [];
   private excludedVars = new Set<Variable>();
   private excludedPattern: RegExp | null = null;
@@ -159,7 +160,7 @@ export abstract class Optimizer {
   }
 
   /** The slot `slot` of variable `v` (created on first use). */
-  protected slot(v: Variable, slot: string): Variable {
+  protected slot(v: Variable, slot: string): SlotVariable {
     const s = this.slotMap.get(v)?.get(slot);
     if (!s) throw new Error(`${this.constructor.name}: no slot "${slot}" for variable "${v.name}"`);
     return s;
@@ -169,12 +170,12 @@ export abstract class Optimizer {
   build(vars: readonly Variable[]): void {
     for (const v of vars) {
       if (this.slotMap.has(v)) continue;
-      const slots = new Map<string, Variable>();
+      const slots = new Map<string, SlotVariable>();
       // Keras names slots after the variable's path ("dense/kernel" -> "dense_kernel_momentum").
       const base = ((v as unknown as { path?: string }).path ?? v.name).replace(/[/:]/g, "_");
       for (const group of this.slotGroups())
         for (const s of group)
-          slots.set(s, new Variable(full(v.shape, this.slotInitialValue(s), v.dtype), { name: `${this.name}/${base}_${s}`, trainable: false }));
+          slots.set(s, new SlotVariable(full(v.shape, this.slotInitialValue(s), v.dtype), { name: `${this.name}/${base}_${s}`, trainable: false }));
       this.slotMap.set(v, slots);
       this.known.push(v);
     }

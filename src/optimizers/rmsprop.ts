@@ -59,10 +59,11 @@ export class RMSprop extends Optimizer {
     const m = this.momentum > 0 ? this.slot(v, "momentum") : null;
     const avg = this.centered ? this.slot(v, "average_gradient") : null;
     const p = { lr, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, weightDecay };
-    const out = kernels().rmspropUpdate(v.value, g, vel.value, m ? m.value : null, avg ? avg.value : null, p);
-    vel.assign(out.vel);
-    if (m) m.assign(out.m!);
-    if (avg) avg.assign(out.avg!);
+    const reuse = { vel: vel.takeSpare(), m: m?.takeSpare(), avg: avg?.takeSpare() };
+    const out = kernels().rmspropUpdate(v.value, g, vel.peek(), m ? m.peek() : null, avg ? avg.peek() : null, p, reuse);
+    vel.replace(out.vel);
+    if (m) m.replace(out.m!);
+    if (avg) avg.replace(out.avg!);
     v.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {

@@ -38,8 +38,9 @@ export class SGD extends Optimizer {
   }
   protected override fusedUpdate(g: Tensor, v: Variable, lr: number, weightDecay: number | null): void {
     const m = this.momentum !== 0 ? this.slot(v, "momentum") : null;
-    const out = kernels().sgdUpdate(v.value, g, m ? m.value : null, { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay });
-    if (m) m.assign(out.m!);
+    const p = { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay };
+    const out = kernels().sgdUpdate(v.value, g, m ? m.peek() : null, p, { m: m?.takeSpare() });
+    if (m) m.replace(out.m!);
     v.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {

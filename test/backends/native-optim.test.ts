@@ -105,6 +105,20 @@ describe("native fused optimizer updates against the js reference", { skip }, ()
     sameBits(native.rmspropUpdate(o.w, o.g, o.v, o.m, o.avg, q), jsKernels.rmspropUpdate(o.w, o.g, o.v, o.m, o.avg, q), "rmsprop specials");
   });
 
+  it("writes into fitting reuse arrays and ignores ones that alias an input or do not fit", () => {
+    const o = operands(1001);
+    const p: AdamUpdateParams = { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null, lr: 0.01 };
+    const want = jsKernels.adamUpdate(o.w, o.g, o.m, o.v, o.vhat, p);
+    for (const [name, k] of [["js", jsKernels], ["native", native]] as const) {
+      const m = new Float32Array(1001).fill(7), v = new Float32Array(1000);
+      const got = k.adamUpdate(o.w, o.g, o.m, o.v, o.vhat, p, { m, v, vhat: o.g.values as Float32Array });
+      assert.equal(got.m.values, m, `${name}: m written in place of a fresh array`);
+      assert.notEqual(got.v.values, v, `${name}: a short array is not used`);
+      assert.notEqual(got.vhat!.values, o.g.values, `${name}: an input's array is not used`);
+      sameBits(got, want, `${name} with reuse`);
+    }
+  });
+
   it("leaves its inputs untouched and rejects operands of the wrong length", () => {
     const o = operands(9);
     const copies = Object.values(o).map((t) => t.values.slice());

@@ -9,6 +9,7 @@ import {
 import type { DType } from "../../src/tensor/dtype.js";
 import { kernels } from "../../src/backends/index.js";
 import { forEachBackend } from "../helpers/backends.js";
+import type { SlotVariable } from "../../src/optimizers/slot.js";
 
 type Make = (fused: boolean) => Optimizer;
 const schedule = () => new ExponentialDecay({ initialLearningRate: 0.05, decaySteps: 2, decayRate: 0.6 });
@@ -130,8 +131,28 @@ describe("fused optimizer updates: when the op path runs", () => {
     const opt = new Adam({ learningRate: 0.1, amsgrad: true });
     opt.applyGradients([[randomNormal([6], { seed: 6 }), w]]);
     const slots = opt.variables.slice(2).map((v) => [v.value, v.value.values.slice()] as const);
-    opt.applyGradients([[randomNormal([6], { seed: 7 }), w]]);
+    for (let s = 0; s < 4; s++) opt.applyGradients([[randomNormal([6], { seed: 7 + s }), w]]);
     assert.deepEqual(held.values, copy);
     for (const [t, vals] of slots) assert.deepEqual(t.values, vals);
+  });
+
+  it("recycles a slot's storage only while nobody has read it", () => {
+    for (const make of [() => new Adam({ amsgrad: true }), () => new SGD({ momentum: 0.9 }), () => new RMSprop({ momentum: 0.5, centered: true })]) {
+      const w = new Variable(randomNormal([6], { seed: 8 }));
+      const opt = make();
+      const step = (s: number) => opt.applyGradients([[randomNormal([6], { seed: 20 + s }), w]]);
+      const slots = () => opt.variables.filter((v) => v.shape.length > 0) as SlotVariable[];
+      step(0);
+      const first = slots().map((v) => v.peek().values);
+      step(1);
+      step(2);
+      const name = opt.constructor.name;
+      slots().forEach((v, i) => assert.equal(v.peek().values, first[i], `${name} ${v.name}: step 3 writes step 1's private array`));
+      const read = slots().map((v) => v.value);
+      const copies = read.map((t) => t.values.slice());
+      for (let s = 3; s < 6; s++) step(s);
+      read.forEach((t, i) => assert.deepEqual(t.values, copies[i], `${name}: a tensor read through value is never overwritten`));
+      slots().forEach((v, i) => assert.notEqual(v.peek().values, read[i].values));
+    }
   });
 });

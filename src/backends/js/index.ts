@@ -4,7 +4,7 @@ import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
-import * as optim from "./optim.js";
+import { adamUpdate, rmspropUpdate, sgdUpdate } from "./optim.js";
 import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
@@ -21,7 +21,9 @@ export const jsKernels: Kernels = {
   ...pool,
   ...resize,
   reluBackprop,
-  ...optim,
+  adamUpdate,
+  sgdUpdate,
+  rmspropUpdate,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

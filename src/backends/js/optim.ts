@@ -1,8 +1,8 @@
 // Fused optimizer updates, the reference: one pass per variable that performs the same arithmetic
 // steps as the optimizers' composite ops (src/optimizers), each rounded to the dtype as an op's
 // output is (Math.fround for float32), so the results equal the op path bit for bit.
-import type { AdamUpdateParams, RmspropUpdateParams, SgdUpdateParams } from "../backend.js";
-import { allocStorage, type TypedArray } from "../../tensor/dtype.js";
+import type { AdamUpdateParams, RmspropUpdateParams, SgdUpdateParams, UpdateReuse } from "../backend.js";
+import { allocStorage, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 
@@ -44,14 +44,33 @@ function decay(f32: boolean, w: TypedArray, wd: number | null, lr: number): Type
 
 const like = (t: Tensor, values: TypedArray): Tensor => new Tensor(values, t.shape, t.dtype);
 
+/** The recyclable arrays that are distinct from each other and from every input (others are dropped). */
+export function usableReuse(reuse: UpdateReuse, inputs: readonly (Tensor | null)[]): UpdateReuse {
+  const out: UpdateReuse = {};
+  const seen = new Set(inputs.map((t) => t?.values));
+  for (const [k, a] of Object.entries(reuse) as [keyof UpdateReuse, UpdateReuse[keyof UpdateReuse]][]) {
+    if (a === undefined || seen.has(a)) continue;
+    seen.add(a);
+    out[k] = a;
+  }
+  return out;
+}
+
+/** The caller's recyclable array when it fits (dtype and size), else a fresh one. */
+function output(dtype: DType, n: number, reuse: TypedArray | undefined): TypedArray {
+  const fits = reuse !== undefined && reuse.length === n && (dtype === "float32" ? reuse instanceof Float32Array : reuse instanceof Float64Array);
+  return fits ? reuse : allocStorage(dtype, n);
+}
+
 /** Adam (Keras 3): m += (g - m)(1 - β1); v += (g² - v)(1 - β2); w -= m·α / (sqrt(v) + ε). */
-export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams) {
+export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams, reuse: UpdateReuse = {}) {
   const f32 = isF32("adamUpdate", [w, g, m, v, vhat]);
+  reuse = usableReuse(reuse, [w, g, m, v, vhat]);
   const n = w.size;
   const W = decay(f32, w.values, p.weightDecay, p.lr);
   const G = g.values, M = m.values, V = v.values, H = vhat ? vhat.values : null;
-  const wo = allocStorage(w.dtype, n), mo = allocStorage(w.dtype, n), vo = allocStorage(w.dtype, n);
-  const ho = H ? allocStorage(w.dtype, n) : null;
+  const wo = allocStorage(w.dtype, n), mo = output(w.dtype, n, reuse.m), vo = output(w.dtype, n, reuse.v);
+  const ho = H ? output(w.dtype, n, reuse.vhat) : null;
   if (f32) {
     const c1 = fr(1 - p.beta1), c2 = fr(1 - p.beta2), alpha = fr(p.alpha), eps = fr(p.epsilon);
     for (let i = 0; i < n; i++) {
@@ -79,13 +98,14 @@ export function adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Ten
 }
 
 /** SGD (Keras 3): w -= lr g; with momentum m = μ m - lr g, then w += m (nesterov: w += μ m - lr g). */
-export function sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams) {
+export function sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams, reuse: UpdateReuse = {}) {
   const f32 = isF32("sgdUpdate", [w, g, m]);
+  reuse = usableReuse(reuse, [w, g, m]);
   const n = w.size;
   const W = decay(f32, w.values, p.weightDecay, p.lr);
   const G = g.values, M = m ? m.values : null;
   const wo = allocStorage(w.dtype, n);
-  const mo = M ? allocStorage(w.dtype, n) : null;
+  const mo = M ? output(w.dtype, n, reuse.m) : null;
   const nesterov = p.nesterov;
   if (f32) {
     const lr = fr(p.lr), mu = fr(p.momentum);
@@ -113,14 +133,15 @@ export function sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdatePa
  * RMSprop (Keras 3): vel = ρ vel + (1 - ρ) g²; w -= lr g / sqrt(vel + ε), with vel - avg² where
  * centered (avg = ρ avg + (1 - ρ) g), through m = μ m + increment when `m` is given.
  */
-export function rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams) {
+export function rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams, reuse: UpdateReuse = {}) {
   const f32 = isF32("rmspropUpdate", [w, g, vel, m, avg]);
+  reuse = usableReuse(reuse, [w, g, vel, m, avg]);
   const n = w.size;
   const W = decay(f32, w.values, p.weightDecay, p.lr);
   const G = g.values, V = vel.values, M = m ? m.values : null, A = avg ? avg.values : null;
-  const wo = allocStorage(w.dtype, n), vo = allocStorage(w.dtype, n);
-  const mo = M ? allocStorage(w.dtype, n) : null;
-  const ao = A ? allocStorage(w.dtype, n) : null;
+  const wo = allocStorage(w.dtype, n), vo = output(w.dtype, n, reuse.vel);
+  const mo = M ? output(w.dtype, n, reuse.m) : null;
+  const ao = A ? output(w.dtype, n, reuse.avg) : null;
   if (f32) {
     const rho = fr(p.rho), c = fr(1 - p.rho), lr = fr(p.lr), mu = fr(p.momentum), eps = fr(p.epsilon);
     for (let i = 0; i < n; i++) {

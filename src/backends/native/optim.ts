@@ -2,6 +2,7 @@
 // before optim.cc, use the js reference (src/backends/js/optim.ts), which gives the same bits.
 import type { Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
+import { usableReuse } from "../js/optim.js";
 import { shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
@@ -27,7 +28,9 @@ function allF32(w: Tensor, ...ts: (Tensor | null)[]): boolean {
 }
 
 const f32 = (t: Tensor | null): F32 | null => (t ? (t.values as F32) : null);
-const out = (w: Tensor, on = true): F32 | null => (on ? new Float32Array(w.size) : null);
+/** An output array (null when `on` is false): the caller's recyclable one when it fits, else a fresh one. */
+const out = (w: Tensor, on = true, reuse?: unknown): F32 | null =>
+  !on ? null : reuse instanceof Float32Array && reuse.length === w.size ? reuse : new Float32Array(w.size);
 const wrap = (w: Tensor, y: F32 | null): Tensor | null => (y ? new Tensor(y, w.shape, "float32") : null);
 
 export function optimKernels(addon: Addon): Pick<Kernels, "adamUpdate" | "sgdUpdate" | "rmspropUpdate"> {
@@ -35,21 +38,24 @@ export function optimKernels(addon: Addon): Pick<Kernels, "adamUpdate" | "sgdUpd
   const js = jsKernels;
   const has = typeof a.adamUpdate === "function" && typeof a.sgdUpdate === "function" && typeof a.rmspropUpdate === "function";
   return {
-    adamUpdate(w, g, m, v, vhat, p) {
-      if (!has || !allF32(w, g, m, v, vhat)) return js.adamUpdate(w, g, m, v, vhat, p);
-      const wo = out(w)!, mo = out(w)!, vo = out(w)!, ho = out(w, vhat !== null);
+    adamUpdate(w, g, m, v, vhat, p, reuse = {}) {
+      if (!has || !allF32(w, g, m, v, vhat)) return js.adamUpdate(w, g, m, v, vhat, p, reuse);
+      reuse = usableReuse(reuse, [w, g, m, v, vhat]);
+      const wo = out(w)!, mo = out(w, true, reuse.m)!, vo = out(w, true, reuse.v)!, ho = out(w, vhat !== null, reuse.vhat);
       a.adamUpdate(f32(w)!, f32(g)!, f32(m)!, f32(v)!, f32(vhat), wo, mo, vo, ho, p.alpha, p.beta1, p.beta2, p.epsilon, p.weightDecay, p.lr);
       return { w: wrap(w, wo)!, m: wrap(w, mo)!, v: wrap(w, vo)!, vhat: wrap(w, ho) };
     },
-    sgdUpdate(w, g, m, p) {
-      if (!has || !allF32(w, g, m)) return js.sgdUpdate(w, g, m, p);
-      const wo = out(w)!, mo = out(w, m !== null);
+    sgdUpdate(w, g, m, p, reuse = {}) {
+      if (!has || !allF32(w, g, m)) return js.sgdUpdate(w, g, m, p, reuse);
+      reuse = usableReuse(reuse, [w, g, m]);
+      const wo = out(w)!, mo = out(w, m !== null, reuse.m);
       a.sgdUpdate(f32(w)!, f32(g)!, f32(m), wo, mo, p.lr, p.momentum, p.nesterov, p.weightDecay);
       return { w: wrap(w, wo)!, m: wrap(w, mo) };
     },
-    rmspropUpdate(w, g, vel, m, avg, p) {
-      if (!has || !allF32(w, g, vel, m, avg)) return js.rmspropUpdate(w, g, vel, m, avg, p);
-      const wo = out(w)!, vo = out(w)!, mo = out(w, m !== null), ao = out(w, avg !== null);
+    rmspropUpdate(w, g, vel, m, avg, p, reuse = {}) {
+      if (!has || !allF32(w, g, vel, m, avg)) return js.rmspropUpdate(w, g, vel, m, avg, p, reuse);
+      reuse = usableReuse(reuse, [w, g, vel, m, avg]);
+      const wo = out(w)!, vo = out(w, true, reuse.vel)!, mo = out(w, m !== null, reuse.m), ao = out(w, avg !== null, reuse.avg);
       a.rmspropUpdate(f32(w)!, f32(g)!, f32(vel)!, f32(m), f32(avg), wo, vo, mo, ao, p.lr, p.rho, p.momentum, p.epsilon, p.weightDecay);
       return { w: wrap(w, wo)!, vel: wrap(w, vo)!, m: wrap(w, mo), avg: wrap(w, ao) };
     },
