@@ -9,6 +9,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { TensorLike } from "../tensor/create.js";
 
 export class SlotVariable extends Variable {
+  /** Turns recycling off everywhere (for before/after measurements: bench/profile/optim-ab.ts). */
+  static recycle = true;
   /** Whether the current tensor may be held elsewhere (read through `value`, or assigned from outside). */
   private shared = true;
   /** The array of the previous private tensor: nobody holds it, the next update may write it. */
@@ -35,7 +37,7 @@ export class SlotVariable extends Variable {
   takeSpare(): TypedArray | undefined {
     const s = this.spare;
     this.spare = null;
-    return s ?? undefined;
+    return (SlotVariable.recycle && s) || undefined;
   }
 
   /** Installs a fused kernel's output; the replaced tensor's array becomes the spare if it was private. */
