@@ -136,7 +136,7 @@ export interface Kernels {
   resizeNearestBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
 
   // fused optimizer updates (float32/float64, all operands one shape and dtype): one pass over the
-  // variable, fresh output tensors (inputs are never written: tensors may be shared)
+  // variable into fresh arrays, or the caller's `reuse` arrays; inputs are never written (tensors may be shared)
   /** Adam (Keras 3): new weight, momentum, velocity and (amsgrad, when `vhat` is given) velocity_hat. */
   adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor; v: Tensor; vhat: Tensor | null };
   /** SGD (Keras 3), with momentum when `m` is given. */
