@@ -40,6 +40,7 @@
         "native/memory.cc",
         "native/softmax.cc",
         "native/norm.cc",
+        "native/optim.cc",
       ],
     },
   ],

@@ -6,6 +6,10 @@
 #include "norm.h"
 
 namespace dt {
+
+// Fused optimizer updates (optim.cc).
+void register_optim_kernels(napi_env env, napi_value exports);
+
 namespace {
 
 napi_value make_string(napi_env env, const char* s) {
@@ -157,6 +161,7 @@ napi_value Init(napi_env env, napi_value exports) {
   register_memory_kernels(env, exports);
   register_softmax_kernels(env, exports);
   register_norm_kernels(env, exports);
+  register_optim_kernels(env, exports);
   return exports;
 }
 

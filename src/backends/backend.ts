@@ -1,4 +1,4 @@
-import type { DType } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -57,6 +57,44 @@ export interface BatchNormGrads {
   dx: Tensor;
   dscale: Tensor;
   doffset: Tensor;
+}
+
+/**
+ * Fused optimizer updates (src/optimizers): scalars as the optimizer computes them in float64; the
+ * kernels round each one to the tensors' dtype and every arithmetic step to it, exactly as the
+ * composite ops do, so a fused step equals the op path bit for bit.
+ */
+export interface AdamUpdateParams {
+  /** The step size lr * sqrt(1 - beta2^t) / (1 - beta1^t). */
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Decoupled weight decay applied first (w -= w * weightDecay * lr); null for none. */
+  weightDecay: number | null;
+  /** The learning rate (used only by weight decay). */
+  lr: number;
+}
+
+/**
+ * Arrays a fused update may overwrite with an output (of the same dtype and size) instead of allocating
+ * one: the caller guarantees no tensor or other holder still uses them. Others are ignored.
+ */
+export type UpdateReuse = Partial<Record<"m" | "v" | "vhat" | "vel" | "avg", TypedArray>>;
+
+export interface SgdUpdateParams {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number | null;
+}
+
+export interface RmspropUpdateParams {
+  lr: number;
+  rho: number;
+  momentum: number;
+  epsilon: number;
+  weightDecay: number | null;
 }
 
 export interface Kernels {
@@ -137,6 +175,15 @@ export interface Kernels {
   ): BatchNormGrads;
   /** y = (x - mean) * scale / sqrt(variance + epsilon) + offset with given statistics. */
   batchNormInference(x: Tensor, axis: number, mean: Tensor, variance: Tensor, scale: Tensor | null, offset: Tensor | null, epsilon: number): Tensor;
+
+  // fused optimizer updates (float32/float64, all operands one shape and dtype): one pass over the
+  // variable into fresh arrays, or the caller's `reuse` arrays; inputs are never written (tensors may be shared)
+  /** Adam (Keras 3): new weight, momentum, velocity and (amsgrad, when `vhat` is given) velocity_hat. */
+  adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, vhat: Tensor | null, p: AdamUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor; v: Tensor; vhat: Tensor | null };
+  /** SGD (Keras 3), with momentum when `m` is given. */
+  sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor | null };
+  /** RMSprop (Keras 3): `m` when momentum > 0, `avg` when centered. */
+  rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams, reuse?: UpdateReuse): { w: Tensor; vel: Tensor; m: Tensor | null; avg: Tensor | null };
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

@@ -2,6 +2,7 @@ import type { Variable } from "../autograd/variable.js";
 import { add, div, maximum, mul, sub } from "../ops/arithmetic.js";
 import { sqrt, square } from "../ops/math.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { kernels } from "../backends/index.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 
 export interface AdamOptions extends OptimizerOptions {
@@ -32,12 +33,16 @@ export class Adam extends Optimizer {
   protected slotGroups(): string[][] {
     return this.amsgrad ? [["momentum", "velocity"], ["velocity_hat"]] : [["momentum", "velocity"]];
   }
-  protected updateStep(g: Tensor, w: Variable, lr: number): void {
+  /** The step size lr·sqrt(1 - β2^t)/(1 - β1^t), in w's float precision as Keras computes it. */
+  private alpha(w: Variable, lr: number): number {
     const r = this.rounder(w);
     const t = this.iterations + 1;
     const b1p = r(Math.pow(r(this.beta1), t));
     const b2p = r(Math.pow(r(this.beta2), t));
-    const alpha = r(r(r(lr) * r(Math.sqrt(r(1 - b2p)))) / r(1 - b1p));
+    return r(r(r(lr) * r(Math.sqrt(r(1 - b2p)))) / r(1 - b1p));
+  }
+  protected updateStep(g: Tensor, w: Variable, lr: number): void {
+    const alpha = this.alpha(w, lr);
     const m = this.slot(w, "momentum");
     let v = this.slot(w, "velocity");
     m.assignAdd(mul(sub(g, m.value), 1 - this.beta1));
@@ -48,6 +53,18 @@ export class Adam extends Optimizer {
       v = vHat;
     }
     w.assignSub(div(mul(m.value, alpha), add(sqrt(v.value), this.epsilon)));
+  }
+  protected override fusedUpdate(g: Tensor, w: Variable, lr: number, weightDecay: number | null): void {
+    const m = this.slot(w, "momentum");
+    const v = this.slot(w, "velocity");
+    const vHat = this.amsgrad ? this.slot(w, "velocity_hat") : null;
+    const p = { alpha: this.alpha(w, lr), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay, lr };
+    const reuse = { m: m.takeSpare(), v: v.takeSpare(), vhat: vHat?.takeSpare() };
+    const out = kernels().adamUpdate(w.value, g, m.peek(), v.peek(), vHat ? vHat.peek() : null, p, reuse);
+    m.replace(out.m);
+    v.replace(out.v);
+    if (vHat) vHat.replace(out.vhat!);
+    w.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };

@@ -11,6 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fmtShape, shapesEqual } from "../tensor/shape.js";
 import { camelConfig } from "./config.js";
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule } from "./schedules.js";
+import { SlotVariable } from "./slot.js";
 
 /** Options every optimizer takes (Keras' base optimizer arguments, camelCase). */
 export interface OptimizerOptions {
@@ -25,6 +26,12 @@ export interface OptimizerOptions {
   /** Scale all gradients together so that their joint L2 norm is at most this. */
   globalClipnorm?: number | null;
   name?: string;
+  /**
+   * Update each variable in one pass of a fused kernel where the optimizer has one (Adam, AdamW,
+   * SGD, RMSprop on float32/float64): the same bits as the composite ops, without their weight-sized
+   * temporaries. Default true; false runs the composite ops (the reference). Not part of the config.
+   */
+  fused?: boolean;
 }
 
 /** A gradient (null: the variable gets none this step) and the variable it updates. */
@@ -65,10 +72,12 @@ export abstract class Optimizer {
   clipnorm: number | null;
   clipvalue: number | null;
   globalClipnorm: number | null;
+  /** Whether updates run as one fused kernel per variable where available (see OptimizerOptions.fused). */
+  fused: boolean;
   /** The step counter (Keras' `iterations`), an int32 scalar variable. */
   readonly iterationsVariable: Variable;
   private lr: Variable | LearningRateSchedule;
-  private readonly slotMap = new Map<Variable, Map<string, Variable>>();
+  private readonly slotMap = new Map<Variable, Map<string, SlotVariable>>();
   private readonly known: Variable[] = [];
   private excludedVars = new Set<Variable>();
   private excludedPattern: RegExp | null = null;
@@ -80,6 +89,7 @@ export abstract class Optimizer {
     this.clipnorm = o.clipnorm ?? null;
     this.clipvalue = o.clipvalue ?? null;
     this.globalClipnorm = o.globalClipnorm ?? null;
+    this.fused = o.fused ?? true;
     const clips = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
     if (clips > 1) throw new Error(`${cls}: set at most one of clipnorm, clipvalue and globalClipnorm`);
     this.iterationsVariable = new Variable(scalar(0, "int32"), { name: `${this.name}/iteration`, trainable: false });
@@ -123,6 +133,24 @@ export abstract class Optimizer {
   /** Updates one variable from its (clipped) gradient; `lr` is the step's learning rate. */
   protected abstract updateStep(grad: Tensor, v: Variable, lr: number): void;
 
+  /**
+   * The fused form of `updateStep` (one kernel pass), with the variable's decoupled weight decay
+   * (null: none) folded in. Optimizers without one leave it undefined.
+   */
+  protected fusedUpdate?(grad: Tensor, v: Variable, lr: number, weightDecay: number | null): void;
+
+  /**
+   * Whether `v` takes the fused update: enabled, defined, and gradient, variable and slots of one
+   * float dtype. (Updates never record on a tape: `apply` runs them under noGrad.)
+   */
+  private fusesUpdate(g: Tensor, v: Variable): boolean {
+    if (!this.fused || this.fusedUpdate === undefined) return false;
+    if (g.dtype !== v.dtype || (v.dtype !== "float32" && v.dtype !== "float64")) return false;
+    const slots = this.slotMap.get(v);
+    if (slots) for (const s of slots.values()) if (s.dtype !== v.dtype) return false;
+    return true;
+  }
+
   /** Runs once per step before the per-variable updates (Nadam keeps a running product here). */
   protected beforeUpdates(_vars: readonly Variable[]): void {}
 
@@ -132,7 +160,7 @@ export abstract class Optimizer {
   }
 
   /** The slot `slot` of variable `v` (created on first use). */
-  protected slot(v: Variable, slot: string): Variable {
+  protected slot(v: Variable, slot: string): SlotVariable {
     const s = this.slotMap.get(v)?.get(slot);
     if (!s) throw new Error(`${this.constructor.name}: no slot "${slot}" for variable "${v.name}"`);
     return s;
@@ -142,12 +170,12 @@ export abstract class Optimizer {
   build(vars: readonly Variable[]): void {
     for (const v of vars) {
       if (this.slotMap.has(v)) continue;
-      const slots = new Map<string, Variable>();
+      const slots = new Map<string, SlotVariable>();
       // Keras names slots after the variable's path ("dense/kernel" -> "dense_kernel_momentum").
       const base = ((v as unknown as { path?: string }).path ?? v.name).replace(/[/:]/g, "_");
       for (const group of this.slotGroups())
         for (const s of group)
-          slots.set(s, new Variable(full(v.shape, this.slotInitialValue(s), v.dtype), { name: `${this.name}/${base}_${s}`, trainable: false }));
+          slots.set(s, new SlotVariable(full(v.shape, this.slotInitialValue(s), v.dtype), { name: `${this.name}/${base}_${s}`, trainable: false }));
       this.slotMap.set(v, slots);
       this.known.push(v);
     }
@@ -218,9 +246,16 @@ export abstract class Optimizer {
       this.build(vs);
       const clipped = this.clipGradients(gs);
       const lr = this.learningRate;
-      this.applyWeightDecay(vs, lr);
+      // A variable listed twice keeps the op path (decay all, then update each time, as Keras does).
+      const once = new Set(vs).size === vs.length;
+      const fused = vs.map((v, i) => once && this.fusesUpdate(clipped[i], v));
+      // Decay touches only its own variable, so a fused update may fold it in after other variables' updates.
+      this.applyWeightDecay(vs.filter((_, i) => !fused[i]), lr);
       this.beforeUpdates(vs);
-      vs.forEach((v, i) => this.updateStep(clipped[i], v, lr));
+      vs.forEach((v, i) => {
+        if (fused[i]) this.fusedUpdate!(clipped[i], v, lr, this.decayOf(v));
+        else this.updateStep(clipped[i], v, lr);
+      });
       for (const v of vs) {
         const c = (v as unknown as { constraint?: ConstraintLike | null }).constraint;
         if (c) v.assign(typeof c === "function" ? c(v.value) : c.call(v.value));
@@ -254,6 +289,11 @@ export abstract class Optimizer {
   private applyWeightDecay(vs: Variable[], lr: number): void {
     if (this.weightDecay === null) return;
     for (const v of vs) if (this.useWeightDecay(v)) v.assignSub(mul(mul(v.value, this.weightDecay), lr));
+  }
+
+  /** The decoupled weight decay rate of `v` this step (null: none). */
+  private decayOf(v: Variable): number | null {
+    return this.weightDecay !== null && this.useWeightDecay(v) ? this.weightDecay : null;
   }
 
   /** The float rounding of `v`'s dtype, for scalar math that Keras does in that dtype. */

@@ -2,6 +2,7 @@ import type { Variable } from "../autograd/variable.js";
 import { add, div, mul, sub } from "../ops/arithmetic.js";
 import { sqrt, square } from "../ops/math.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { kernels } from "../backends/index.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -52,6 +53,18 @@ export class RMSprop extends Optimizer {
       m.assign(add(mul(m.value, this.momentum), increment));
       v.assignSub(m.value);
     } else v.assignSub(increment);
+  }
+  protected override fusedUpdate(g: Tensor, v: Variable, lr: number, weightDecay: number | null): void {
+    const vel = this.slot(v, "velocity");
+    const m = this.momentum > 0 ? this.slot(v, "momentum") : null;
+    const avg = this.centered ? this.slot(v, "average_gradient") : null;
+    const p = { lr, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, weightDecay };
+    const reuse = { vel: vel.takeSpare(), m: m?.takeSpare(), avg: avg?.takeSpare() };
+    const out = kernels().rmspropUpdate(v.value, g, vel.peek(), m ? m.peek() : null, avg ? avg.peek() : null, p, reuse);
+    vel.replace(out.vel);
+    if (m) m.replace(out.m!);
+    if (avg) avg.replace(out.avg!);
+    v.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };

@@ -1,6 +1,7 @@
 import type { Variable } from "../autograd/variable.js";
 import { mul, sub } from "../ops/arithmetic.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { kernels } from "../backends/index.js";
 import { Optimizer, type OptimizerOptions } from "./optimizer.js";
 
 export interface SGDOptions extends OptimizerOptions {
@@ -34,6 +35,13 @@ export class SGD extends Optimizer {
     const m = this.slot(v, "momentum");
     m.assign(sub(mul(m.value, this.momentum), mul(g, lr)));
     v.assignAdd(this.nesterov ? sub(mul(m.value, this.momentum), mul(g, lr)) : m.value);
+  }
+  protected override fusedUpdate(g: Tensor, v: Variable, lr: number, weightDecay: number | null): void {
+    const m = this.momentum !== 0 ? this.slot(v, "momentum") : null;
+    const p = { lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay };
+    const out = kernels().sgdUpdate(v.value, g, m ? m.peek() : null, p, { m: m?.takeSpare() });
+    if (m) m.replace(out.m!);
+    v.assign(out.w);
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };

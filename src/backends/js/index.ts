@@ -6,6 +6,7 @@ import { conv2dBiasActivation, depthwiseConv2dBiasActivation } from "./fused-con
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
 import { batchNormBackprop, batchNormInference, batchNormTrain } from "./norm.js";
+import { adamUpdate, rmspropUpdate, sgdUpdate } from "./optim.js";
 import * as pool from "./pool.js";
 import * as reduce from "./reduce.js";
 import * as resize from "./resize.js";
@@ -29,6 +30,9 @@ export const jsKernels: Kernels = {
   batchNormTrain,
   batchNormBackprop,
   batchNormInference,
+  adamUpdate,
+  sgdUpdate,
+  rmspropUpdate,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

@@ -6,6 +6,7 @@ import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
 import { pad, slice } from "./movement.js";
 import { normKernels } from "./norm.js";
+import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
 import { softmaxKernel } from "./softmax.js";
 
@@ -24,6 +25,7 @@ export function createNativeBackend(addon: Addon): Backend {
     pad,
     slice,
     softmax: softmaxKernel(addon),
+    ...optimKernels(addon),
   };
   return { name: "native", kernels };
 }
