@@ -1,5 +1,6 @@
 // Internal: what Conv2D, DepthwiseConv2D, SeparableConv2D and Conv2DTranspose share (Keras' BaseConv
 // arguments, bias, activation, output shape arithmetic and config).
+import type { FusedActivation } from "../backends/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "../ops/arithmetic.js";
 import { reshape } from "../ops/reshape.js";
@@ -85,6 +86,15 @@ export abstract class ConvBase extends Layer {
   /** The options of the conv ops. */
   protected convOptions(): Conv2dOptions {
     return { strides: this.strides, padding: this.padding, dilations: this.dilationRate, dataFormat: this.dataFormat };
+  }
+
+  /**
+   * The activation as the fused conv kernels name it ("linear", "relu", "relu6"), or null when it is
+   * another function (then the layer adds the bias and applies the activation as separate ops).
+   */
+  protected fusedActivation(): FusedActivation | null {
+    for (const name of ["linear", "relu", "relu6"] as const) if (this.activation === getActivation(name)) return name;
+    return null;
   }
 
   /** Adds the bias along the channel axis, then applies the activation. */

@@ -1,5 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { conv2d } from "../ops/conv.js";
+import { conv2dBiasActivation } from "../ops/conv-fused.js";
+import { toTensor } from "../tensor/create.js";
+import { isFloat } from "../tensor/dtype.js";
 import { concat, split } from "../ops/movement.js";
 import type { SymShape } from "../models/symbolic.js";
 import { ConvBase, type ConvBaseArgs } from "./conv-base.js";
@@ -64,7 +67,15 @@ export class Conv2D extends ConvBase {
 
   override call(inputs: Tensor): Tensor {
     const opts = this.convOptions();
-    if (this.groups === 1) return this.finish(conv2d(inputs, this.kernel!, opts));
+    if (this.groups === 1) {
+      // Bias and relu/relu6 go into the convolution's output write (one recorded op, gradient with ops).
+      const act = this.fusedActivation();
+      const w = toTensor(this.kernel!, this.label);
+      const b = this.bias ? toTensor(this.bias, this.label) : null;
+      if (act !== null && (b !== null || act !== "linear") && isFloat(inputs.dtype) && w.dtype === inputs.dtype && (b === null || b.dtype === inputs.dtype))
+        return conv2dBiasActivation(inputs, w, b, act, opts);
+      return this.finish(conv2d(inputs, w, opts));
+    }
     // Grouped: each group of input channels has its own slice of filters.
     const axis = channelAxis(this.dataFormat);
     const xs = split(inputs, this.groups, axis);

@@ -1,4 +1,5 @@
 // Internal: padding geometry and data-format handling shared by conv, pool and image ops.
+import type { Conv2dParams } from "../backends/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fmtShape } from "../tensor/shape.js";
 import { transpose } from "./movement.js";
@@ -101,4 +102,36 @@ export function resolvePadding(
 /** Dilated window size. */
 export function effective(k: readonly [number, number], d: readonly [number, number]): [number, number] {
   return [(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1];
+}
+
+/** Layout, strides and dilations of a convolution call, resolved and checked. */
+export interface Resolved {
+  format: DataFormat;
+  strides: [number, number];
+  dilations: [number, number];
+}
+
+/** Resolves a convolution's layout, strides and dilations (numbers or pairs, default 1). */
+export function resolveOptions(
+  op: string, opts: { strides?: Pair; dilations?: Pair; dataFormat?: DataFormat },
+): Resolved {
+  return {
+    format: dataFormatOf(op, opts.dataFormat),
+    strides: pair(op, "strides", (opts.strides ?? 1) as Pair),
+    dilations: pair(op, "dilations", (opts.dilations ?? 1) as Pair),
+  };
+}
+
+/** Params for a convolution whose (NHWC) input is `xShape`, checking that it produces `outHW` when given. */
+export function geometry(
+  op: string, xShape: readonly number[], wShape: readonly number[], r: Resolved, padding: Padding, outHW?: readonly number[],
+): Conv2dParams {
+  const eff = effective([wShape[0], wShape[1]], r.dilations);
+  const g = resolvePadding(op, padding, [xShape[1], xShape[2]], eff, r.strides);
+  if (outHW && (g.out[0] !== outHW[0] || g.out[1] !== outHW[1]))
+    throw new RangeError(
+      `${op}: an input of spatial size ${fmtShape(xShape.slice(1, 3))} with a ${wShape[0]}x${wShape[1]} filter, strides ` +
+        `${fmtShape(r.strides)} and padding ${JSON.stringify(padding)} gives ${fmtShape(g.out)}, but the gradient/input has ${fmtShape(outHW)}`,
+    );
+  return { strides: r.strides, dilations: r.dilations, pads: g.pads };
 }

@@ -3,8 +3,7 @@ import type { TensorLike } from "../tensor/create.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
-  type DataFormat, type Pair, type Padding, assertRank4, dataFormatOf, effective, fromNHWC, pair, resolvePadding, shapeToNHWC,
-  toNHWC,
+  type DataFormat, type Padding, assertRank4, effective, fromNHWC, geometry, resolveOptions, resolvePadding, shapeToNHWC, toNHWC,
 } from "./conv-geometry.js";
 import {
   conv2dFilterGrad, conv2dInputGrad, conv2dNHWC, depthwiseFilterGrad, depthwiseInputGrad, depthwiseNHWC,
@@ -22,34 +21,6 @@ export interface Conv2dOptions {
   dilations?: number | readonly [number, number];
   /** Layout of the input and output: "channelsLast" (NHWC, default) or "channelsFirst" (NCHW). */
   dataFormat?: DataFormat;
-}
-
-interface Resolved {
-  format: DataFormat;
-  strides: [number, number];
-  dilations: [number, number];
-}
-
-function resolveOptions(op: string, opts: Conv2dOptions): Resolved {
-  return {
-    format: dataFormatOf(op, opts.dataFormat),
-    strides: pair(op, "strides", (opts.strides ?? 1) as Pair),
-    dilations: pair(op, "dilations", (opts.dilations ?? 1) as Pair),
-  };
-}
-
-/** Params for a convolution whose (NHWC) input is `xShape`, checking that it produces `outHW` when given. */
-function geometry(
-  op: string, xShape: readonly number[], wShape: readonly number[], r: Resolved, padding: Padding, outHW?: readonly number[],
-): Conv2dParams {
-  const eff = effective([wShape[0], wShape[1]], r.dilations);
-  const g = resolvePadding(op, padding, [xShape[1], xShape[2]], eff, r.strides);
-  if (outHW && (g.out[0] !== outHW[0] || g.out[1] !== outHW[1]))
-    throw new RangeError(
-      `${op}: an input of spatial size ${fmtShape(xShape.slice(1, 3))} with a ${wShape[0]}x${wShape[1]} filter, strides ` +
-        `${fmtShape(r.strides)} and padding ${JSON.stringify(padding)} gives ${fmtShape(g.out)}, but the gradient/input has ${fmtShape(outHW)}`,
-    );
-  return { strides: r.strides, dilations: r.dilations, pads: g.pads };
 }
 
 function filterRank4(op: string, w: Tensor, layout: string): void {
