@@ -35,6 +35,7 @@
         "native/loops.cc",
         "native/addon_loops.cc",
         "native/select.cc",
+        "native/bias_act.cc",
       ],
     },
   ],

@@ -5,6 +5,10 @@
 #include "addon_common.h"
 
 namespace dt {
+
+// biasActivation (bias_act.cc).
+void register_bias_act_kernels(napi_env env, napi_value exports);
+
 namespace {
 
 napi_value make_string(napi_env env, const char* s) {
@@ -152,6 +156,7 @@ napi_value Init(napi_env env, napi_value exports) {
   }
   register_loop_kernels(env, exports);
   register_select_kernels(env, exports);
+  register_bias_act_kernels(env, exports);
   return exports;
 }
 

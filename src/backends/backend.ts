@@ -42,6 +42,17 @@ export interface ResizeParams {
   halfPixelCenters: boolean;
 }
 
+/** Activations biasActivation applies (leakyRelu with the slope `alpha`). */
+export type BiasActivation = "linear" | "relu" | "relu6" | "leakyRelu" | "sigmoid" | "tanh";
+
+/** Where biasActivation's per-channel vectors lie: x is viewed as [outer, channels, inner]. */
+export interface BiasActivationParams {
+  /** The channel axis, non-negative (x.rank - 1 for channels-last). */
+  axis: number;
+  /** leakyRelu's slope for negative inputs (ignored by the other activations). */
+  alpha: number;
+}
+
 export interface Kernels {
   // elementwise
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -96,6 +107,13 @@ export interface Kernels {
   resizeBilinearBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
   resizeNearest(x: Tensor, size: [number, number], p: ResizeParams): Tensor;
   resizeNearestBackprop(dy: Tensor, xShape: Shape, p: ResizeParams): Tensor;
+
+  // fused inference epilogue (bias, folded batch norm and activation in one pass)
+  /**
+   * act(x * scale + bias) with scale and bias of shape [channels] along `p.axis` (either may be null); the
+   * product and the sum are rounded separately, so the result equals mul, add and the activation op.
+   */
+  biasActivation(x: Tensor, bias: Tensor | null, activation: BiasActivation, scale: Tensor | null, p: BiasActivationParams): Tensor;
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

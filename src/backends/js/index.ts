@@ -1,5 +1,6 @@
 import type { Backend, Kernels } from "../backend.js";
 import { reluBackprop } from "./activation.js";
+import { biasActivation } from "./bias-act.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { matmul } from "./matmul.js";
@@ -20,6 +21,7 @@ export const jsKernels: Kernels = {
   ...pool,
   ...resize,
   reluBackprop,
+  biasActivation,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

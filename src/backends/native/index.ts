@@ -1,6 +1,7 @@
 import type { Backend, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { type Addon, loadAddon } from "./addon.js";
+import { biasActivationKernel } from "./bias-act.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
@@ -20,6 +21,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...elementwiseKernels(addon),
     pad,
     slice,
+    ...biasActivationKernel(addon),
   };
   return { name: "native", kernels };
 }

@@ -1,0 +1,127 @@
+// biasActivation: y = act(x * scale + bias) per channel in one pass, over x viewed as [outer, channels, inner]
+// (inner = 1 for channels-last). The inference path of conv -> BatchNormalization -> ReLU runs this once
+// instead of a mul, an add and an activation pass. Products and sums are rounded to float separately
+// (no FMA: this file is built for the baseline ISA), so the result equals the unfused ops bit for bit.
+#include <cstdint>
+
+#include "addon_common.h"
+#include "simd.h"
+
+namespace dt {
+
+namespace {
+
+// Activation codes: the order of BIAS_ACT in src/backends/native/bias-act.ts.
+enum BiasActCode { BA_LINEAR, BA_RELU, BA_RELU6, BA_LEAKY_RELU, BA_SIGMOID, BA_TANH, BA_COUNT };
+
+// Threads for `total` element-operations: none below ~32K (as in loops.cc).
+int threads_for_work(double total) {
+  int nt = num_threads();
+  if (total < 32768) return 1;
+  int by = static_cast<int>(total / 16384);
+  return by < nt ? (by < 1 ? 1 : by) : nt;
+}
+
+// relu keeps NaN (as the js kernel): x > 0 ? x : (x == x ? 0 : x).
+inline float act_relu(float v) { return v > 0.0f ? v : (v == v ? 0.0f : v); }
+inline float act_relu6(float v) { return v > 0.0f ? (v < 6.0f ? v : 6.0f) : (v == v ? 0.0f : v); }
+
+inline float act(int a, float v, float alpha) {
+  return a == BA_RELU ? act_relu(v) : a == BA_RELU6 ? act_relu6(v) : a == BA_LEAKY_RELU ? (v > 0.0f ? v : v * alpha) : v;
+}
+
+// One channels-last row: y[c] = act(x[c] * s[c] + b[c]).
+template <int ACT, bool SCALE, bool BIAS>
+inline void row(const float* __restrict x, float* __restrict y, idx ch, const float* __restrict s, const float* __restrict b,
+                float alpha) {
+  for (idx c = 0; c < ch; c++) {
+    float v = x[c];
+    if (SCALE) v = v * s[c];
+    if (BIAS) v = v + b[c];
+    y[c] = act(ACT, v, alpha);
+  }
+}
+
+// One channels-first run: one scale and bias for `len` elements.
+template <int ACT, bool SCALE, bool BIAS>
+inline void run(const float* __restrict x, float* __restrict y, idx len, float s, float b, float alpha) {
+  for (idx i = 0; i < len; i++) {
+    float v = x[i];
+    if (SCALE) v = v * s;
+    if (BIAS) v = v + b;
+    y[i] = act(ACT, v, alpha);
+  }
+}
+
+template <int ACT, bool SCALE, bool BIAS>
+void bias_act_t(const float* x, float* y, const float* s, const float* b, idx outer, idx ch, idx inner, float alpha) {
+  const idx n = outer * ch * inner;
+  int nt = threads_for_work(static_cast<double>(n));
+  if (inner == 1) {
+    // Channels last: rows of `ch` elements.
+    if (nt > outer) nt = static_cast<int>(outer > 0 ? outer : 1);
+    parallel(nt, [&](int tid, int nth) {
+      idx r0, r1;
+      split_range(outer, tid, nth, 1, &r0, &r1);
+      for (idx r = r0; r < r1; r++) row<ACT, SCALE, BIAS>(x + r * ch, y + r * ch, ch, s, b, alpha);
+    });
+  } else {
+    // Channels first: runs of `inner` elements sharing one channel.
+    const idx runs = outer * ch;
+    if (nt > runs) nt = static_cast<int>(runs > 0 ? runs : 1);
+    parallel(nt, [&](int tid, int nth) {
+      idx r0, r1;
+      split_range(runs, tid, nth, 1, &r0, &r1);
+      for (idx r = r0; r < r1; r++) {
+        const idx c = r % ch;
+        run<ACT, SCALE, BIAS>(x + r * inner, y + r * inner, inner, SCALE ? s[c] : 1.0f, BIAS ? b[c] : 0.0f, alpha);
+      }
+    });
+  }
+}
+
+template <int ACT>
+void bias_act_a(const float* x, float* y, const float* s, const float* b, idx outer, idx ch, idx inner, float alpha) {
+  if (s && b) bias_act_t<ACT, true, true>(x, y, s, b, outer, ch, inner, alpha);
+  else if (s) bias_act_t<ACT, true, false>(x, y, s, b, outer, ch, inner, alpha);
+  else if (b) bias_act_t<ACT, false, true>(x, y, s, b, outer, ch, inner, alpha);
+  else bias_act_t<ACT, false, false>(x, y, s, b, outer, ch, inner, alpha);
+}
+
+// biasActivation(x, y, bias | null, scale | null, outer, channels, inner, act, alpha)
+napi_value BiasActivation(napi_env env, napi_callback_info info) {
+  Args args(env, info, "biasActivation");
+  idx lx = 0, ly = 0, lb = 0, ls = 0;
+  const float* x = args.f32(0, &lx);
+  float* y = args.f32(1, &ly);
+  const float* b = args.is_null(2) ? nullptr : args.f32(2, &lb);
+  const float* s = args.is_null(3) ? nullptr : args.f32(3, &ls);
+  idx outer = args.integer(4), ch = args.integer(5), inner = args.integer(6), act = args.integer(7);
+  float alpha = static_cast<float>(args.number(8));
+  if (args.failed) return nullptr;
+  if (act < 0 || act >= BA_COUNT) return args.range_error("unknown activation code");
+  if (outer < 0 || ch < 0 || inner < 0) return args.range_error("negative dimension");
+  if (!check_len(args, lx, outer * ch * inner, "x") || !check_len(args, ly, lx, "output")) return nullptr;
+  if ((b && !check_len(args, lb, ch, "bias")) || (s && !check_len(args, ls, ch, "scale"))) return nullptr;
+  if (lx == 0) return args.undefined();
+  switch (act) {
+    case BA_RELU: bias_act_a<BA_RELU>(x, y, s, b, outer, ch, inner, alpha); break;
+    case BA_RELU6: bias_act_a<BA_RELU6>(x, y, s, b, outer, ch, inner, alpha); break;
+    case BA_LEAKY_RELU: bias_act_a<BA_LEAKY_RELU>(x, y, s, b, outer, ch, inner, alpha); break;
+    default: bias_act_a<BA_LINEAR>(x, y, s, b, outer, ch, inner, alpha); break;
+  }
+  // Smooth activations: the vectorized unary kernels, in place (the same results as the unfused op).
+  if (act == BA_SIGMOID) unary(U_SIGMOID, y, y, ly);
+  else if (act == BA_TANH) unary(U_TANH, y, y, ly);
+  return args.undefined();
+}
+
+}  // namespace
+
+void register_bias_act_kernels(napi_env env, napi_value exports) {
+  napi_value v;
+  napi_create_function(env, "biasActivation", NAPI_AUTO_LENGTH, BiasActivation, nullptr, &v);
+  napi_set_named_property(env, exports, "biasActivation", v);
+}
+
+}  // namespace dt
