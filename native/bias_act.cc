@@ -32,7 +32,7 @@ inline float act(int a, float v, float alpha) {
 
 // One channels-last row: y[c] = act(x[c] * s[c] + b[c]).
 template <int ACT, bool SCALE, bool BIAS>
-inline void row(const float* __restrict x, float* __restrict y, idx ch, const float* __restrict s, const float* __restrict b,
+inline void row(const float* x, float* y, idx ch, const float* __restrict s, const float* __restrict b,
                 float alpha) {
   for (idx c = 0; c < ch; c++) {
     float v = x[c];
@@ -44,7 +44,7 @@ inline void row(const float* __restrict x, float* __restrict y, idx ch, const fl
 
 // One channels-first run: one scale and bias for `len` elements.
 template <int ACT, bool SCALE, bool BIAS>
-inline void run(const float* __restrict x, float* __restrict y, idx len, float s, float b, float alpha) {
+inline void run(const float* x, float* y, idx len, float s, float b, float alpha) {
   for (idx i = 0; i < len; i++) {
     float v = x[i];
     if (SCALE) v = v * s;
@@ -88,7 +88,7 @@ void bias_act_a(const float* x, float* y, const float* s, const float* b, idx ou
   else bias_act_t<ACT, false, false>(x, y, s, b, outer, ch, inner, alpha);
 }
 
-// biasActivation(x, y, bias | null, scale | null, outer, channels, inner, act, alpha)
+// biasActivation(x, y, bias | null, scale | null, outer, channels, inner, act, alpha); y may be x (in place).
 napi_value BiasActivation(napi_env env, napi_callback_info info) {
   Args args(env, info, "biasActivation");
   idx lx = 0, ly = 0, lb = 0, ls = 0;

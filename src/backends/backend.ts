@@ -51,6 +51,8 @@ export interface BiasActivationParams {
   axis: number;
   /** leakyRelu's slope for negative inputs (ignored by the other activations). */
   alpha: number;
+  /** Write the result over x's storage (x must be a fresh tensor nothing else reads, e.g. a conv output). */
+  inPlace?: boolean;
 }
 
 export interface Kernels {

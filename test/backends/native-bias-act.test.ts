@@ -62,6 +62,18 @@ forEachBackend("biasActivation equals mul, add and the activation op", () => {
         }
       });
 
+  it("in place: writes over x's storage with the same result", () => {
+    for (const c of CASES.slice(0, 4)) {
+      const x = rand(c.shape);
+      const b = rand([c.shape[c.axis]], -3, 3);
+      const want = kernels().biasActivation(x, b, "relu6", b, { axis: c.axis, alpha: 0 });
+      const copy = new Tensor(x.data(), x.shape, x.dtype);
+      const got = kernels().biasActivation(copy, b, "relu6", b, { axis: c.axis, alpha: 0, inPlace: true });
+      assert.equal(got.values, copy.values);
+      assertClose(got, want, { rtol: 0, atol: 0 });
+    }
+  });
+
   it("keeps NaN through relu and relu6 and rejects a wrong-sized bias", () => {
     const x = new Tensor(new Float32Array([NaN, -1, 7, 2]), [2, 2]);
     const b = new Tensor(new Float32Array([0, 0]), [2]);

@@ -28,8 +28,8 @@ export const biasActivation: Kernels["biasActivation"] = (x, bias, activation, s
   for (let d = p.axis + 1; d < x.rank; d++) inner *= x.shape[d];
   const n = x.size;
   const f32 = x.dtype === "float32";
-  const out = f32 ? new Float32Array(n) : new Float64Array(n);
   const xv = x.values;
+  const out = p.inPlace ? xv : f32 ? new Float32Array(n) : new Float64Array(n);
   const b = bias?.values ?? null;
   const s = scale?.values ?? null;
   // float32: the product is rounded before the sum, as separate mul and add ops would.

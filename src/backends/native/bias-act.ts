@@ -29,7 +29,7 @@ export function biasActivationKernel(addon: Addon): Pick<Kernels, "biasActivatio
       let inner = 1;
       for (let d = 0; d < p.axis; d++) outer *= x.shape[d];
       for (let d = p.axis + 1; d < x.rank; d++) inner *= x.shape[d];
-      const y = new Float32Array(x.size);
+      const y = p.inPlace ? (x.values as Float32Array) : new Float32Array(x.size);
       native.biasActivation(
         x.values as Float32Array, y, bias ? (bias.values as Float32Array) : null, scale ? (scale.values as Float32Array) : null,
         outer, ch, inner, code, p.alpha,
