@@ -53,6 +53,8 @@ export interface BiasActivationParams {
   alpha: number;
   /** Write the result over x's storage (x must be a fresh tensor nothing else reads, e.g. a conv output). */
   inPlace?: boolean;
+  /** Added after the bias, before the activation (a residual connection): x's shape and dtype. */
+  residual?: Tensor | null;
 }
 
 export interface Kernels {
@@ -112,8 +114,8 @@ export interface Kernels {
 
   // fused inference epilogue (bias, folded batch norm and activation in one pass)
   /**
-   * act(x * scale + bias) with scale and bias of shape [channels] along `p.axis` (either may be null); the
-   * product and the sum are rounded separately, so the result equals mul, add and the activation op.
+   * act(x * scale + bias [+ residual]) with scale and bias of shape [channels] along `p.axis` (either may be
+   * null); each product and sum is rounded separately, so the result equals mul, add(s) and the activation op.
    */
   biasActivation(x: Tensor, bias: Tensor | null, activation: BiasActivation, scale: Tensor | null, p: BiasActivationParams): Tensor;
 }

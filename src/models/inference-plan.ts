@@ -7,10 +7,13 @@ import { kernels } from "../backends/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
 import { cast } from "../ops/cast.js";
+import { add, mul, neg, sub } from "../ops/arithmetic.js";
+import { rsqrt } from "../ops/math.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
 import { matmul } from "../ops/matmul.js";
 import type { Layer } from "../layers/layer.js";
 import { Activation } from "../layers/activation.js";
+import { Add } from "../layers/add.js";
 import { type ActivationFn, getActivation, serializeActivation } from "../layers/activation-lookup.js";
 import { BatchNormalization } from "../layers/batch-normalization.js";
 import { Conv2D } from "../layers/conv2d.js";
@@ -47,6 +50,8 @@ export interface FusedStep {
   readonly pad: [[number, number], [number, number]] | null;
   readonly producer: Producer | null;
   readonly bn: BatchNormalization | null;
+  /** The other input of a residual Add folded into the pass. */
+  readonly residual: SymbolicTensor | null;
   readonly act: FusedAct;
   /** The producer's own activation when biasActivation cannot apply it (softmax, sigmoid, custom). */
   readonly after: ActivationFn | null;
@@ -76,6 +81,17 @@ function simpleNode(node: Node): boolean {
   const l = node.layer;
   return !node.isInput && node.inputs.length === 1 && !node.inputIsList && node.outputs.length === 1 && !node.outputIsList &&
     l.built && l.activityRegularizer === null && (l.dtype === "float32" || l.dtype === "float64");
+}
+
+/** When `node` is a plain Add of `t` and another tensor of the same rank: that other tensor. */
+function residualAdd(node: Node, t: SymbolicTensor): SymbolicTensor | null {
+  const l = node.layer;
+  if (!isExactly(l, Add) || !l.built || l.activityRegularizer !== null || node.inputs.length !== 2 || node.outputs.length !== 1) return null;
+  const [a, b] = node.inputs;
+  if (a === b || (a !== t && b !== t)) return null;
+  const other = a === t ? b : a;
+  // The same rank: Merge's rank expansion does not apply, and the add broadcasts as the op would.
+  return other.rank === t.rank && other.dtype === t.dtype ? other : null;
 }
 
 /** The activation function as biasActivation's (null when it has no exact equivalent there). */
@@ -139,24 +155,31 @@ export function buildInferencePlan(graph: Graph, outputs: readonly SymbolicTenso
       else consumers.set(t, [node]);
     }
   const outputSet = new Set(outputs);
+  const taken = new Set<Node>();
   /** The one node reading `node`'s output, when that output is internal to the chain. */
   const soleNext = (node: Node): Node | null => {
     const t = node.outputs[0];
     const list = consumers.get(t);
     if (outputSet.has(t) || !list || list.length !== 1) return null;
     const next = list[0];
-    return simpleNode(next) && next.layer.dtype === node.layer.dtype ? next : null;
+    if (taken.has(next)) return null; // already in another chain (an Add both its inputs' chains could take)
+    return (simpleNode(next) || residualAdd(next, t) !== null) && next.layer.dtype === node.layer.dtype ? next : null;
   };
 
-  const taken = new Set<Node>();
-  const steps: PlanStep[] = [];
+  // A chain runs where its last node would: by then every input of its nodes (a residual too) is computed.
+  const atTail = new Map<Node, FusedStep>();
   for (const node of order) {
     if (taken.has(node)) continue;
     const step = simpleNode(node) ? chainFrom(node, soleNext) : null;
-    if (step) {
-      for (const n of step.nodes) taken.add(n);
-      steps.push(step);
-    } else steps.push({ kind: "node", node });
+    if (!step) continue;
+    for (const n of step.nodes) taken.add(n);
+    atTail.set(step.nodes[step.nodes.length - 1], step);
+  }
+  const steps: PlanStep[] = [];
+  for (const node of order) {
+    const step = atTail.get(node);
+    if (step) steps.push(step);
+    else if (!taken.has(node)) steps.push({ kind: "node", node });
   }
   return { graph, steps };
 }
@@ -193,15 +216,26 @@ function chainFrom(head: Node, soleNext: (n: Node) => Node | null): FusedStep | 
 
   if (producer && act === LINEAR && after === null) {
     const next = soleNext(cur);
-    if (next && isExactly(next.layer, BatchNormalization) && normAxis(next.layer.axis, rank) === axis) {
+    if (next && simpleNode(next) && isExactly(next.layer, BatchNormalization) && normAxis(next.layer.axis, rank) === axis) {
       bn = next.layer;
+      nodes.push(next);
+      cur = next;
+    }
+  }
+  // A residual Add of the (fresh) conv output and another tensor, added in the same pass.
+  let residual: SymbolicTensor | null = null;
+  if (producer && act === LINEAR && after === null) {
+    const next = soleNext(cur);
+    const other = next ? residualAdd(next, cur.outputs[0]) : null;
+    if (next && other) {
+      residual = other;
       nodes.push(next);
       cur = next;
     }
   }
   if (act === LINEAR && after === null) {
     const next = soleNext(cur);
-    const a = next ? activationLayerAct(next.layer) : null;
+    const a = next && simpleNode(next) ? activationLayerAct(next.layer) : null;
     if (next && a) {
       act = a;
       nodes.push(next);
@@ -210,7 +244,7 @@ function chainFrom(head: Node, soleNext: (n: Node) => Node | null): FusedStep | 
   }
   // A lone linear convolution without bias gains nothing.
   if (nodes.length === 1 && producer && !producer.bias && act === LINEAR) return null;
-  return { kind: "fused", nodes, output: cur.outputs[0], pad, producer, bn, act, after, axis, dtype: head.layer.dtype, folded: null };
+  return { kind: "fused", nodes, output: cur.outputs[0], pad, producer, bn, residual, act, after, axis, dtype: head.layer.dtype, folded: null };
 }
 
 /** The weights after folding the batch norm in, recomputed when any of the variables was assigned since. */
@@ -226,20 +260,20 @@ function foldedWeights(step: FusedStep): Folded {
   let folded: Folded;
   if (!bn) folded = { key, kernel, bias, scale: null };
   else {
-    // In float64, rounded once to the layer dtype: inv = gamma / sqrt(var + eps), shift = beta - mean * inv.
-    const c = mean!.size;
-    const inv = new Float64Array(c);
-    const shift = new Float64Array(c);
-    for (let i = 0; i < c; i++) {
-      inv[i] = (gamma ? gamma.values[i] : 1) / Math.sqrt(variance!.values[i] + bn.epsilon);
-      shift[i] = (beta ? beta.values[i] : 0) - mean!.values[i] * inv[i];
-    }
-    const make = (v: Float64Array, shape: readonly number[]): Tensor =>
-      new Tensor(step.dtype === "float32" ? Float32Array.from(v) : v, shape, step.dtype as "float32" | "float64");
-    if (!p) folded = { key, kernel: null, bias: make(shift, [c]), scale: make(inv, [c]) };
+    // inv = gamma / sqrt(var + eps) and shift = beta - mean * inv with the very ops batchNormalization uses, so a
+    // standalone batch norm gives its unfused result bit for bit.
+    let invT = rsqrt(add(variance!, bn.epsilon));
+    if (gamma) invT = mul(invT, gamma);
+    const shiftT = beta ? sub(beta, mul(mean!, invT)) : neg(mul(mean!, invT));
+    if (!p) folded = { key, kernel: null, bias: shiftT, scale: invT };
     else {
-      // w'[..., k] = w[..., k] * inv[k] (the output channel is the flat index modulo c for all three kernels);
-      // b' = b * inv + shift.
+      // In float64, rounded once to the layer dtype: w'[..., k] = w[..., k] * inv[k] (the output channel is the
+      // flat index modulo c for all three kernels); b' = b * inv + shift.
+      const c = invT.size;
+      const inv = invT.values;
+      const shift = shiftT.values;
+      const make = (v: Float64Array, shape: readonly number[]): Tensor =>
+        new Tensor(step.dtype === "float32" ? Float32Array.from(v) : v, shape, step.dtype as "float32" | "float64");
       const w = kernel!.values;
       const wf = new Float64Array(w.length);
       for (let i = 0, k = 0; i < w.length; i++) {
@@ -255,13 +289,17 @@ function foldedWeights(step: FusedStep): Folded {
   return folded;
 }
 
-/** Runs a fused chain on its input; null when it cannot (a non-float input: the nodes then run one by one). */
-export function runFusedStep(step: FusedStep, x: Tensor): Tensor | null {
+/**
+ * Runs a fused chain on its input (and the residual's value, when the chain has one); null when it cannot (a
+ * non-float input: the nodes then run one by one).
+ */
+export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null = null): Tensor | null {
   // As the first layer's autocast would.
   if (x.dtype !== step.dtype) {
     if (!isFloat(x.dtype)) return null;
     x = cast(x, step.dtype as DType);
   }
+  if (step.residual && (residual === null || residual.dtype !== step.dtype)) return null;
   const f = foldedWeights(step);
   const p = step.producer;
   let y = x;
@@ -273,10 +311,20 @@ export function runFusedStep(step: FusedStep, x: Tensor): Tensor | null {
     };
     y = p instanceof DepthwiseConv2D ? depthwiseConv2d(x, f.kernel!, opts) : conv2d(x, f.kernel!, opts);
   }
+  const k = kernels();
+  const params = { axis: step.axis, alpha: step.act.alpha, inPlace: p !== null };
+  if (residual && !sameShape(residual, y)) {
+    // A broadcasting residual (unknown dimensions that differ): the add op, then the activation.
+    y = add(k.biasActivation(y, f.bias, "linear", f.scale, params), residual);
+    return step.act.kind === "linear" ? y : k.biasActivation(y, null, step.act.kind, null, { ...params, axis: y.rank - 1, inPlace: true });
+  }
   // In place over the conv/matmul output, which nothing else can see (saves a fresh allocation per layer).
-  if (f.bias || f.scale || step.act.kind !== "linear")
-    y = kernels().biasActivation(y, f.bias, step.act.kind, f.scale, { axis: step.axis, alpha: step.act.alpha, inPlace: p !== null });
+  if (f.bias || f.scale || residual || step.act.kind !== "linear") y = k.biasActivation(y, f.bias, step.act.kind, f.scale, { ...params, residual });
   return step.after ? step.after(y) : y;
+}
+
+function sameShape(a: Tensor, b: Tensor): boolean {
+  return a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
 }
 
 /** Whether fusion is switched off for the whole process (DEEPTS_FUSE=0). */

@@ -154,7 +154,9 @@ export class Model extends Layer {
         const x = values.get(step.nodes[0].inputs[0]);
         if (x === undefined) continue;
         // A node built with training: true (and no outer value) keeps its training behaviour.
-        const y = step.nodes.every((n) => (outer ?? n.training) !== true) ? runFusedStep(step, x) : null;
+        const y = step.nodes.every((n) => (outer ?? n.training) !== true)
+          ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null)
+          : null;
         if (y) values.set(step.output, y);
         else for (const n of step.nodes) runNode(n);
       }
@@ -212,7 +214,8 @@ export class Model extends Layer {
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
         const size = Math.min(batchSize, n - start);
-        const batch = xs.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
+        // One batch covering every sample: the inputs themselves, without a copy.
+        const batch = size === n ? xs : xs.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
         const { outputs } = this.invoke(isList ? batch : batch[0], { training: false }, isList);
         parts.push(outputs as Tensor[]);
       }

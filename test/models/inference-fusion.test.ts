@@ -93,6 +93,7 @@ forEachBackend("inference fusion gives the unfused outputs", () => {
     const plan = describePlan(buildInferencePlan(model.getGraph()!, model.outputs));
     assert.ok(plan.includes("block_1_pad+block_1_depthwise+block_1_depthwise_BN+block_1_depthwise_relu"), plan.join("\n"));
     assert.ok(plan.includes("block_16_project+block_16_project_BN"));
+    assert.ok(plan.includes("block_2_project+block_2_project_BN+block_2_add"), "the residual add joins the pass");
     assert.equal(plan.length, 52); // every conv of the network
     const calls = checkFusedMatches(model, rand([2, 32, 32, 3], 0, 1));
     assert.equal(calls, 52);
@@ -102,6 +103,9 @@ forEachBackend("inference fusion gives the unfused outputs", () => {
     for (const format of ["channelsLast", "channelsFirst"] as const) {
       const model = resnetBlocks(format);
       randomize(model);
+      // conv -> BN -> Add(shortcut) -> relu in one pass, for both blocks
+      const plan = describePlan(buildInferencePlan(model.getGraph()!, model.outputs));
+      assert.equal(plan.filter((s) => /conv2d.*\+batch_normalization.*\+add.*\+activation/.test(s)).length, 2, plan.join("\n"));
       const x = rand(format === "channelsLast" ? [2, 20, 20, 3] : [2, 3, 20, 20], -1, 1);
       // stem, 3 + 3 block convs, the shortcut, the Dense head's bias
       assert.equal(checkFusedMatches(model, x), 9, format);

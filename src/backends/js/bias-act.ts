@@ -24,6 +24,9 @@ export const biasActivation: Kernels["biasActivation"] = (x, bias, activation, s
   for (const [what, t] of [["bias", bias], ["scale", scale]] as const)
     if (t && (t.size !== ch || t.dtype !== x.dtype))
       throw new RangeError(`biasActivation: ${what} must be ${x.dtype} with ${ch} elements (axis ${p.axis} of [${x.shape.join(", ")}]), got ${t.dtype} [${t.shape.join(", ")}]`);
+  const res = p.residual ?? null;
+  if (res && (res.dtype !== x.dtype || res.rank !== x.rank || res.shape.some((d, i) => d !== x.shape[i])))
+    throw new RangeError(`biasActivation: residual must be ${x.dtype} [${x.shape.join(", ")}] like x, got ${res.dtype} [${res.shape.join(", ")}]`);
   let inner = 1;
   for (let d = p.axis + 1; d < x.rank; d++) inner *= x.shape[d];
   const n = x.size;
@@ -32,16 +35,17 @@ export const biasActivation: Kernels["biasActivation"] = (x, bias, activation, s
   const out = p.inPlace ? xv : f32 ? new Float32Array(n) : new Float64Array(n);
   const b = bias?.values ?? null;
   const s = scale?.values ?? null;
-  // float32: the product is rounded before the sum, as separate mul and add ops would.
+  const r = res?.values ?? null;
+  // float32: every product and sum is rounded, as separate mul and add ops would.
   const alpha = f32 ? Math.fround(p.alpha) : p.alpha;
-  const mulRound = f32 ? Math.fround : (v: number) => v;
+  const round = f32 ? Math.fround : (v: number) => v;
   const act = activationFn(activation, alpha);
   for (let i = 0, c = 0, k = 0; i < n; i++) {
     let v = xv[i];
-    if (s) v = mulRound(v * s[c]);
-    if (b) v += b[c];
-    out[i] = v;
-    if (act) out[i] = act(out[i]);
+    if (s) v = round(v * s[c]);
+    if (b) v = round(v + b[c]);
+    if (r) v = round(v + r[i]);
+    out[i] = act ? act(v) : v;
     if (++k === inner) {
       k = 0;
       if (++c === ch) c = 0;

@@ -5,7 +5,7 @@ import type { Addon } from "./addon.js";
 
 interface BiasActAddon {
   biasActivation(
-    x: Float32Array, y: Float32Array, bias: Float32Array | null, scale: Float32Array | null,
+    x: Float32Array, y: Float32Array, bias: Float32Array | null, scale: Float32Array | null, residual: Float32Array | null,
     outer: number, channels: number, inner: number, act: number, alpha: number,
   ): void;
 }
@@ -21,10 +21,13 @@ export function biasActivationKernel(addon: Addon): Pick<Kernels, "biasActivatio
   return {
     biasActivation(x, bias, activation, scale, p) {
       const code = CODE[activation];
+      const res = p.residual ?? null;
       if (!native || code === undefined || x.dtype !== "float32" || (bias && bias.dtype !== "float32") || (scale && scale.dtype !== "float32"))
         return js(x, bias, activation, scale, p);
       const ch = x.shape[p.axis];
-      if ((bias && bias.size !== ch) || (scale && scale.size !== ch)) return js(x, bias, activation, scale, p); // js reports the error
+      // Wrong sizes, and residuals that are not float32 of x's shape: the js kernel reports the error.
+      if ((bias && bias.size !== ch) || (scale && scale.size !== ch)) return js(x, bias, activation, scale, p);
+      if (res && (res.dtype !== "float32" || res.rank !== x.rank || res.shape.some((d, i) => d !== x.shape[i]))) return js(x, bias, activation, scale, p);
       let outer = 1;
       let inner = 1;
       for (let d = 0; d < p.axis; d++) outer *= x.shape[d];
@@ -32,6 +35,7 @@ export function biasActivationKernel(addon: Addon): Pick<Kernels, "biasActivatio
       const y = p.inPlace ? (x.values as Float32Array) : new Float32Array(x.size);
       native.biasActivation(
         x.values as Float32Array, y, bias ? (bias.values as Float32Array) : null, scale ? (scale.values as Float32Array) : null,
+        res ? (res.values as Float32Array) : null,
         outer, ch, inner, code, p.alpha,
       );
       return new Tensor(y, x.shape, "float32");
