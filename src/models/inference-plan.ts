@@ -267,21 +267,21 @@ function foldedWeights(step: FusedStep): Folded {
     const shiftT = beta ? sub(beta, mul(mean!, invT)) : neg(mul(mean!, invT));
     if (!p) folded = { key, kernel: null, bias: shiftT, scale: invT };
     else {
-      // In float64, rounded once to the layer dtype: w'[..., k] = w[..., k] * inv[k] (the output channel is the
-      // flat index modulo c for all three kernels); b' = b * inv + shift.
+      // Each product in float64, rounded once into the layer dtype: w'[..., k] = w[..., k] * inv[k] (the output
+      // channel is the flat index modulo c for all three kernels); b' = b * inv + shift.
       const c = invT.size;
       const inv = invT.values;
       const shift = shiftT.values;
-      const make = (v: Float64Array, shape: readonly number[]): Tensor =>
-        new Tensor(step.dtype === "float32" ? Float32Array.from(v) : v, shape, step.dtype as "float32" | "float64");
+      const alloc = (n: number) => (step.dtype === "float32" ? new Float32Array(n) : new Float64Array(n));
       const w = kernel!.values;
-      const wf = new Float64Array(w.length);
+      const wf = alloc(w.length);
       for (let i = 0, k = 0; i < w.length; i++) {
         wf[i] = w[i] * inv[k];
         if (++k === c) k = 0;
       }
-      const bf = new Float64Array(c);
+      const bf = alloc(c);
       for (let i = 0; i < c; i++) bf[i] = (bias ? bias.values[i] * inv[i] : 0) + shift[i];
+      const make = (v: Float32Array | Float64Array, shape: readonly number[]) => new Tensor(v, shape, step.dtype as "float32" | "float64");
       folded = { key, kernel: make(wf, kernel!.shape), bias: make(bf, [c]), scale: null };
     }
   }
