@@ -51,7 +51,7 @@ export class Model extends Layer {
    * float32 rounding; set false (or DEEPTS_FUSE=0 for the process) to run every layer as written.
    */
   fuseInference = true;
-  private plan: InferencePlan | null = null;
+  private inferencePlanCache: InferencePlan | null = null;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable } as LayerArgs);
@@ -171,8 +171,8 @@ export class Model extends Layer {
 
   /** The inference plan of the current graph (built on first use, rebuilt when the graph changes). */
   private inferencePlan(graph: Graph): InferencePlan {
-    if (this.plan?.graph !== graph) this.plan = buildInferencePlan(graph, this.outputs);
-    return this.plan;
+    if (this.inferencePlanCache?.graph !== graph) this.inferencePlanCache = buildInferencePlan(graph, this.outputs);
+    return this.inferencePlanCache;
   }
 
   /** Output shape(s) for `inputShape`, propagated through each layer's computeOutputShape. */
