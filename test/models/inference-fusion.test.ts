@@ -119,6 +119,34 @@ forEachBackend("inference fusion gives the unfused outputs", () => {
     assert.equal(checkFusedMatches(model, rand([3, 16, 16, 3], 0, 1)), 2);
   });
 
+  it("evaluate gives the unfused loss (sigmoid output, binary crossentropy from its logits)", async () => {
+    const model = happyModel({ inputShape: [16, 16, 3] });
+    randomize(model);
+    model.compile({ optimizer: "sgd", loss: "binary_crossentropy", metrics: ["accuracy"] });
+    const x = rand([4, 16, 16, 3], 0, 1);
+    const y = new Tensor(new Float32Array([0, 1, 1, 0]), [4, 1]);
+    const k = kernels();
+    const original = k.biasActivation;
+    let calls = 0;
+    k.biasActivation = (...args) => {
+      calls++;
+      return original(...args);
+    };
+    let a: number[];
+    try {
+      a = (await model.evaluate(x, y, { verbose: 0 })) as number[];
+    } finally {
+      k.biasActivation = original;
+    }
+    assert.equal(calls, 2, "evaluate runs the fused plan");
+    model.fuseInference = false;
+    const b = (await model.evaluate(x, y, { verbose: 0 })) as number[];
+    model.fuseInference = true;
+    assert.equal(a.length, 2);
+    assert.ok(Math.abs(a[0] - b[0]) <= 1e-4 * Math.abs(b[0]) + 1e-6, `loss ${a[0]} vs ${b[0]}`);
+    assert.equal(a[1], b[1]);
+  });
+
   it("a Sequential CNN with conv activations, ReLU(max 6), leaky ReLU, Dense -> BN and a standalone BN", () => {
     const model = new Sequential({
       layers: [
