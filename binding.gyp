@@ -41,6 +41,7 @@
         "native/softmax.cc",
         "native/norm.cc",
         "native/optim.cc",
+        "native/bias_act.cc",
       ],
     },
   ],

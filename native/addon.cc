@@ -9,6 +9,8 @@ namespace dt {
 
 // Fused optimizer updates (optim.cc).
 void register_optim_kernels(napi_env env, napi_value exports);
+// biasActivation (bias_act.cc).
+void register_bias_act_kernels(napi_env env, napi_value exports);
 
 namespace {
 
@@ -162,6 +164,7 @@ napi_value Init(napi_env env, napi_value exports) {
   register_softmax_kernels(env, exports);
   register_norm_kernels(env, exports);
   register_optim_kernels(env, exports);
+  register_bias_act_kernels(env, exports);
   return exports;
 }
 

@@ -97,6 +97,21 @@ export interface RmspropUpdateParams {
   weightDecay: number | null;
 }
 
+/** Activations biasActivation applies (leakyRelu with the slope `alpha`). */
+export type BiasActivation = "linear" | "relu" | "relu6" | "leakyRelu" | "sigmoid" | "tanh";
+
+/** Where biasActivation's per-channel vectors lie: x is viewed as [outer, channels, inner]. */
+export interface BiasActivationParams {
+  /** The channel axis, non-negative (x.rank - 1 for channels-last). */
+  axis: number;
+  /** leakyRelu's slope for negative inputs (ignored by the other activations). */
+  alpha: number;
+  /** Write the result over x's storage (x must be a fresh tensor nothing else reads, e.g. a conv output). */
+  inPlace?: boolean;
+  /** Added after the bias, before the activation (a residual connection): x's shape and dtype. */
+  residual?: Tensor | null;
+}
+
 export interface Kernels {
   // elementwise
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -184,6 +199,13 @@ export interface Kernels {
   sgdUpdate(w: Tensor, g: Tensor, m: Tensor | null, p: SgdUpdateParams, reuse?: UpdateReuse): { w: Tensor; m: Tensor | null };
   /** RMSprop (Keras 3): `m` when momentum > 0, `avg` when centered. */
   rmspropUpdate(w: Tensor, g: Tensor, vel: Tensor, m: Tensor | null, avg: Tensor | null, p: RmspropUpdateParams, reuse?: UpdateReuse): { w: Tensor; vel: Tensor; m: Tensor | null; avg: Tensor | null };
+
+  // fused inference epilogue (bias, folded batch norm and activation in one pass)
+  /**
+   * act(x * scale + bias [+ residual]) with scale and bias of shape [channels] along `p.axis` (either may be
+   * null); each product and sum is rounded separately, so the result equals mul, add(s) and the activation op.
+   */
+  biasActivation(x: Tensor, bias: Tensor | null, activation: BiasActivation, scale: Tensor | null, p: BiasActivationParams): Tensor;
 }
 
 /** A named set of kernels. A backend may implement a subset and fall back to the reference for the rest. */

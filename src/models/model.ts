@@ -1,12 +1,13 @@
 // The functional Model: a graph of layer calls from symbolic inputs to symbolic outputs, itself a Layer.
-import { noGrad } from "../autograd/tape.js";
+import { isRecording, noGrad } from "../autograd/tape.js";
 import { type TensorLike, toTensor } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { concat, slice } from "../ops/movement.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type ShapeArg, currentTraining, isShapeList } from "../layers/layer.js";
 import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
-import { type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
+import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
+import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
 import { functionalConfig, functionalFromConfig } from "./functional-config.js";
 import { type SummaryOptions, formatSummary } from "./summary.js";
 import type { Optimizer } from "../optimizers/optimizer.js";
@@ -44,6 +45,13 @@ export class Model extends Layer {
   protected inputIsList = false;
   protected outputIsList = false;
   protected graph: Graph | null = null;
+  /**
+   * Run conv/dense -> BatchNormalization -> activation chains fused (batch norm folded into the weights, one
+   * bias+activation pass) when called in inference mode with no gradient tape recording. Same outputs within
+   * float32 rounding; set false (or DEEPTS_FUSE=0 for the process) to run every layer as written.
+   */
+  fuseInference = true;
+  private inferencePlanCache: InferencePlan | null = null;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable } as LayerArgs);
@@ -130,20 +138,41 @@ export class Model extends Layer {
     });
     // An explicit outer `training` wins over one fixed at graph-building time (as Keras).
     const outer = currentTraining();
-    for (const d of graph.depths)
-      for (const node of graph.nodesByDepth.get(d)!) {
-        if (node.isInput) continue;
-        const args = node.inputs.map((t) => values.get(t));
-        if (args.some((a) => a === undefined)) continue;
-        const { outputs } = node.layer.invoke(node.inputIsList ? (args as Tensor[]) : args[0]!, { training: outer ?? node.training }, node.inputIsList);
-        node.outputs.forEach((t, i) => values.set(t, outputs[i] as Tensor));
+    const runNode = (node: Node): void => {
+      const args = node.inputs.map((t) => values.get(t));
+      if (args.some((a) => a === undefined)) return;
+      const { outputs } = node.layer.invoke(node.inputIsList ? (args as Tensor[]) : args[0]!, { training: outer ?? node.training }, node.inputIsList);
+      node.outputs.forEach((t, i) => values.set(t, outputs[i] as Tensor));
+    };
+    const plan = outer !== true && this.fuseInference && !isRecording() && !fusionDisabledByEnv() ? this.inferencePlan(graph) : null;
+    if (plan) {
+      for (const step of plan.steps) {
+        if (step.kind === "node") {
+          runNode(step.node);
+          continue;
+        }
+        const x = values.get(step.nodes[0].inputs[0]);
+        if (x === undefined) continue;
+        // A node built with training: true (and no outer value) keeps its training behaviour.
+        const y = step.nodes.every((n) => (outer ?? n.training) !== true)
+          ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null)
+          : null;
+        if (y) values.set(step.output, y);
+        else for (const n of step.nodes) runNode(n);
       }
+    } else for (const d of graph.depths) for (const node of graph.nodesByDepth.get(d)!) if (!node.isInput) runNode(node);
     const outs = this.outputs.map((t) => {
       const v = values.get(t);
       if (!v) throw new Error(`${this.label}: could not compute output ${t.name} from the inputs`);
       return v;
     });
     return this.outputIsList ? outs : outs[0];
+  }
+
+  /** The inference plan of the current graph (built on first use, rebuilt when the graph changes). */
+  private inferencePlan(graph: Graph): InferencePlan {
+    if (this.inferencePlanCache?.graph !== graph) this.inferencePlanCache = buildInferencePlan(graph, this.outputs);
+    return this.inferencePlanCache;
   }
 
   /** Output shape(s) for `inputShape`, propagated through each layer's computeOutputShape. */
@@ -185,7 +214,8 @@ export class Model extends Layer {
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
         const size = Math.min(batchSize, n - start);
-        const batch = xs.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
+        // One batch covering every sample: the inputs themselves, without a copy.
+        const batch = size === n ? xs : xs.map((t) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]));
         const { outputs } = this.invoke(isList ? batch : batch[0], { training: false }, isList);
         parts.push(outputs as Tensor[]);
       }

@@ -29,7 +29,7 @@ forEachBackend("conv2d + bias + activation as one op (the conv layers' training 
           const x = mul(rand(c.x), 4);
           const w = rand(c.w);
           const b = withBias ? rand([c.w[3]]) : null;
-          const dy = rand(conv2d(x, w, c.opts).shape);
+          const dy = rand([...conv2d(x, w, c.opts).shape]);
           const ref = (xx: Tensor, ww: Tensor, bb: Tensor | null) => {
             let y = conv2d(xx, ww, c.opts);
             if (bb) y = add(y, c.opts.dataFormat === "channelsFirst" ? reshape(bb, [1, -1, 1, 1]) : bb);

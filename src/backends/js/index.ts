@@ -1,5 +1,6 @@
 import type { Backend, Kernels } from "../backend.js";
 import { reluBackprop } from "./activation.js";
+import { biasActivation } from "./bias-act.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
 import { conv2dBiasActivation, depthwiseConv2dBiasActivation } from "./fused-conv.js";
@@ -33,6 +34,7 @@ export const jsKernels: Kernels = {
   adamUpdate,
   sgdUpdate,
   rmspropUpdate,
+  biasActivation,
 };
 
 export const jsBackend: Backend = { name: "js", kernels: jsKernels };

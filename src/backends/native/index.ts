@@ -1,6 +1,7 @@
 import type { Backend, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { type Addon, loadAddon } from "./addon.js";
+import { biasActivationKernel } from "./bias-act.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
@@ -26,6 +27,7 @@ export function createNativeBackend(addon: Addon): Backend {
     slice,
     softmax: softmaxKernel(addon),
     ...optimKernels(addon),
+    ...biasActivationKernel(addon),
   };
   return { name: "native", kernels };
 }
