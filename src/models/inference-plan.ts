@@ -10,6 +10,7 @@ import { cast } from "../ops/cast.js";
 import { add, mul, neg, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
+import { geometry, resolveOptions } from "../ops/conv-geometry.js";
 import { matmul } from "../ops/matmul.js";
 import type { Layer } from "../layers/layer.js";
 import { Activation } from "../layers/activation.js";
@@ -293,6 +294,9 @@ function foldedWeights(step: FusedStep): Folded {
  * Runs a fused chain on its input (and the residual's value, when the chain has one); null when it cannot (a
  * non-float input: the nodes then run one by one).
  */
+/** How many fused chains have run in this process (tests and profiles read it to see that a plan ran). */
+export const fusionStats = { steps: 0 };
+
 export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null = null): Tensor | null {
   // As the first layer's autocast would.
   if (x.dtype !== step.dtype) {
@@ -300,6 +304,7 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
     x = cast(x, step.dtype as DType);
   }
   if (step.residual && (residual === null || residual.dtype !== step.dtype)) return null;
+  fusionStats.steps++;
   const f = foldedWeights(step);
   const p = step.producer;
   let y = x;
@@ -309,6 +314,16 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
       strides: p.strides, dilations: p.dilationRate, dataFormat: p.dataFormat,
       padding: step.pad ?? p.padding,
     };
+    const act = step.act.kind;
+    if (!residual && f.scale === null && p.dataFormat === "channelsLast" && (act === "linear" || act === "relu" || act === "relu6")) {
+      // Bias and activation in the convolution's output write, while each row is still in cache.
+      const k = kernels();
+      const g = geometry("conv2d", x.shape, f.kernel!.shape, resolveOptions("conv2d", opts), opts.padding);
+      y = p instanceof DepthwiseConv2D
+        ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, act, g)
+        : k.conv2dBiasActivation(x, f.kernel!, f.bias, act, g);
+      return step.after ? step.after(y) : y;
+    }
     y = p instanceof DepthwiseConv2D ? depthwiseConv2d(x, f.kernel!, opts) : conv2d(x, f.kernel!, opts);
   }
   const k = kernels();
