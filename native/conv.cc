@@ -189,6 +189,18 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
     gemm(g.rows(), cin, cout, MatRef{dy, cout, 1}, MatRef{w, 1, cout}, dx, cin, false);
     return;
   }
+  if (g.sh == 1 && g.sw == 1 && cin <= 4 && cout >= 8) {
+    // Few input channels: a direct kernel with the output channels in the lanes (simd_conv_input.inc).
+    const idx rows = g.n * g.h;
+    double flops = 2.0 * static_cast<double>(rows) * g.w * g.kh * g.kw * cin * cout;
+    int nt = flops < 2e6 ? 1 : num_threads();
+    parallel(nt, [&](int tid, int n) {
+      idx a0, a1;
+      split_range(rows, tid, n, 1, &a0, &a1);
+      if (a1 > a0) DT_SIMD_CALL(conv_input_grad_rows, g, dy, w, cout, dx, a0, a1);
+    });
+    return;
+  }
   if (g.sh == 1 && g.sw == 1 && g.rows() >= cout) {
     // dx[iy, ix, ci] = sum dy[iy - pt' + ky' dh, ...] * w'[ky', kx', co, ci] with the filter flipped
     // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt. Few rows (deep layers at small

@@ -39,6 +39,12 @@ const cases: Case[] = [
   { x: [2, 9, 10, 1], w: [3, 3, 1, 5], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
   { x: [1, 11, 8, 2], w: [5, 4, 2, 17], strides: [2, 1], dilations: [1, 2], pads: [2, 1, 0, 3] },
   { x: [3, 20, 19, 3], w: [7, 7, 3, 32], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
+  // Stride 1, 1-4 input channels, 8+ output channels: the direct input gradient (simd_conv_input.inc), with
+  // output-channel tails, dilations, asymmetric pads and pads past the filter (windows with no taps).
+  { x: [2, 9, 10, 1], w: [3, 3, 1, 12], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [1, 11, 8, 2], w: [5, 4, 2, 17], strides: [1, 1], dilations: [2, 1], pads: [2, 3, 0, 3] },
+  { x: [2, 9, 7, 4], w: [2, 3, 4, 8], strides: [1, 1], dilations: [1, 2], pads: [0, 2, 1, 0] },
+  { x: [1, 6, 5, 3], w: [3, 3, 3, 9], strides: [1, 1], dilations: [1, 1], pads: [3, 2, 0, 4] },
   { x: [1, 15, 15, 3], w: [3, 3, 3, 32], strides: [2, 2], dilations: [1, 1], pads: [0, 1, 0, 1] },
   { x: [2, 9, 7, 4], w: [2, 3, 4, 33], strides: [1, 2], dilations: [2, 1], pads: [0, 2, 1, 0] },
   { x: [2, 16, 13, 3], w: [7, 7, 3, 8], strides: [2, 2], dilations: [1, 1], pads: [3, 2, 3, 3] },
