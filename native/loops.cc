@@ -66,6 +66,23 @@ void pool_backprop_split(const PoolArgs& a, F&& f) {
 }  // namespace
 
 void max_pool2d_backprop(const PoolArgs& a) {
+  if (a.kh == a.sh && a.kw == a.sw && a.pt == 0 && a.pl == 0 && a.oh * a.kh <= a.h && a.ow * a.kw <= a.w) {
+    // Windows tile the input: every dx row is written once, no clearing or scatter (simd_conv.inc).
+    const idx rows = a.n * a.oh;
+    int nt = threads_for_work(static_cast<double>(a.n) * a.h * a.w * a.c);
+    if (nt > rows) nt = static_cast<int>(rows > 0 ? rows : 1);
+    parallel(nt, [&](int tid, int n) {
+      idx r0, r1;
+      split_range(rows, tid, n, 1, &r0, &r1);
+      if (r1 > r0) DT_SIMD_CALL(max_pool_backprop_tiled, a, r0, r1);
+    });
+    // Input rows below the last window.
+    for (idx b = 0; b < a.n; b++) {
+      const idx y0 = a.oh * a.kh;
+      if (y0 < a.h) std::memset(a.out + (b * a.h + y0) * a.w * a.c, 0, sizeof(float) * (a.h - y0) * a.w * a.c);
+    }
+    return;
+  }
   pool_backprop_split(a, [&](const PoolArgs& s, idx b0, idx b1) {
     idx* arg = reinterpret_cast<idx*>(scratch(2, 2 * (s.c1 - s.c0)));
     DT_SIMD_CALL(max_pool_backprop, s, b0, b1, arg);

@@ -32,6 +32,7 @@ struct PoolArgs {
   void max_pool(const PoolArgs& a, idx r0, idx r1);                                  \
   void avg_pool(const PoolArgs& a, idx r0, idx r1);                                  \
   void max_pool_backprop(const PoolArgs& a, idx b0, idx b1, idx* arg);               \
+  void max_pool_backprop_tiled(const PoolArgs& a, idx r0, idx r1);                    \
   void avg_pool_backprop(const PoolArgs& a, idx b0, idx b1, float* share);           \
   void unary_f32(int op, const float* x, float* y, idx n);                           \
   void binary_f32(int op, const float* a, idx sa, const float* b, idx sb, float* y, idx n); \

@@ -51,6 +51,10 @@ describe("native pooling against the js kernels", { skip }, () => {
     { x: [3, 5, 6, 5], p: { windowShape: [3, 2], strides: [1, 1], pads: [1, 1, 0, 1] } },
     { x: [1, 4, 4, 2], p: { windowShape: [2, 2], strides: [1, 1], pads: [3, 0, 0, 2] } },
     { x: [1, 6, 6, 130], p: { windowShape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] } },
+    // Windows that tile the input (the tiled gradient path), with uncovered rows and columns left over.
+    { x: [2, 9, 7, 70], p: { windowShape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] } },
+    { x: [3, 6, 10, 5], p: { windowShape: [3, 3], strides: [3, 3], pads: [0, 0, 0, 0] } },
+    { x: [2, 5, 5, 9], p: { windowShape: [2, 2], strides: [2, 2], pads: [0, 1, 0, 1] } },
   ];
   for (const c of cases) {
     it(`max and avg, forward and backprop: x${JSON.stringify(c.x)} ${JSON.stringify(c.p)}`, () => {
