@@ -14,13 +14,6 @@ namespace {
 // Activation codes: the order of BIAS_ACT in src/backends/native/bias-act.ts.
 enum BiasActCode { BA_LINEAR, BA_RELU, BA_RELU6, BA_LEAKY_RELU, BA_SIGMOID, BA_TANH, BA_COUNT };
 
-// Threads for `total` element-operations: none below ~32K (as in loops.cc).
-int threads_for_work(double total) {
-  int nt = num_threads();
-  if (total < 32768) return 1;
-  int by = static_cast<int>(total / 16384);
-  return by < nt ? (by < 1 ? 1 : by) : nt;
-}
 
 // relu keeps NaN (as the js kernel): x > 0 ? x : (x == x ? 0 : x).
 inline float act_relu(float v) { return v > 0.0f ? v : (v == v ? 0.0f : v); }

@@ -90,6 +90,15 @@ void parallel(int nt, F&& f) {
   parallel_raw(nt, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, static_cast<void*>(&f));
 }
 
+// Threads for `total` element-operations: one below ~32K (waking a helper costs more than it saves),
+// then one per ~16K, at most the pool's size.
+inline int threads_for_work(double total) {
+  int nt = num_threads();
+  if (total < 32768) return 1;
+  int by = static_cast<int>(total / 16384);
+  return by < nt ? (by < 1 ? 1 : by) : nt;
+}
+
 // Splits [0, n) into nt nearly equal chunks (multiples of `grain` except the last); returns chunk tid.
 inline void split_range(idx n, int tid, int nt, idx grain, idx* begin, idx* end) {
   idx units = (n + grain - 1) / grain;

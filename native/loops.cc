@@ -10,13 +10,6 @@ namespace dt {
 
 namespace {
 
-// Threads for `work` units of roughly `cost` element-operations each: none below ~32K operations.
-int threads_for_work(double total) {
-  int nt = num_threads();
-  if (total < 32768) return 1;
-  int by = static_cast<int>(total / 16384);
-  return by < nt ? (by < 1 ? 1 : by) : nt;
-}
 
 template <class F>
 void parallel_rows(idx rows, double cost_per_row, F&& f) {

@@ -9,14 +9,6 @@ namespace dt {
 
 namespace {
 
-// Threads for `total` element-operations: none below ~32K (as in loops.cc).
-int threads_for_work(double total) {
-  int nt = num_threads();
-  if (total < 32768) return 1;
-  int by = static_cast<int>(total / 16384);
-  return by < nt ? (by < 1 ? 1 : by) : nt;
-}
-
 // The float bits, read without breaking strict aliasing.
 typedef std::uint32_t __attribute__((may_alias)) u32a;
 

@@ -11,9 +11,8 @@ namespace dt {
 namespace {
 
 void softmax_rows(const float* x, float* y, idx rows, idx len, bool log) {
-  // Work of a row about 12 flops an element (exp dominates); below ~32k a second thread costs more than it saves.
-  double work = 12.0 * static_cast<double>(rows) * static_cast<double>(len);
-  int nt = work < 32768 ? 1 : num_threads();
+  // About 12 element-operations an element (exp dominates).
+  int nt = threads_for_work(12.0 * static_cast<double>(rows) * static_cast<double>(len));
   if (nt > rows) nt = static_cast<int>(rows > 0 ? rows : 1);
   parallel(nt, [&](int tid, int n) {
     idx r0, r1;

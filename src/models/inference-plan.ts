@@ -10,7 +10,7 @@ import { cast } from "../ops/cast.js";
 import { add, mul, neg, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
-import { geometry, resolveOptions } from "../ops/conv-geometry.js";
+import { conv2dSetup } from "../ops/conv-geometry.js";
 import { matmul } from "../ops/matmul.js";
 import type { Layer } from "../layers/layer.js";
 import { Activation } from "../layers/activation.js";
@@ -318,7 +318,7 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
     if (!residual && f.scale === null && p.dataFormat === "channelsLast" && (act === "linear" || act === "relu" || act === "relu6")) {
       // Bias and activation in the convolution's output write, while each row is still in cache.
       const k = kernels();
-      const g = geometry("conv2d", x.shape, f.kernel!.shape, resolveOptions("conv2d", opts), opts.padding);
+      const g = conv2dSetup(p.name, x, f.kernel!, opts).p;
       y = p instanceof DepthwiseConv2D
         ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, act, g)
         : k.conv2dBiasActivation(x, f.kernel!, f.bias, act, g);

@@ -7,7 +7,7 @@ import { kernels } from "../backends/index.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
-  type DataFormat, type Pair, type Padding, assertRank4, fromNHWC, geometry, resolveOptions, toNHWC,
+  type DataFormat, type Pair, type Padding, conv2dSetup, fromNHWC,
 } from "./conv-geometry.js";
 import { conv2dFilterGrad, conv2dInputGrad } from "./conv-primitives.js";
 import { sum } from "./reduce.js";
@@ -37,13 +37,8 @@ export function conv2dBiasActivation(
   opts: { strides?: Pair; dilations?: Pair; padding?: Padding; dataFormat?: DataFormat },
 ): Tensor {
   const op = "conv2d";
-  const r = resolveOptions(op, opts);
-  assertRank4(op, "input", x, r.format);
-  const xs = toNHWC(x, r.format);
-  if (w.rank !== 4 || xs.shape[3] !== w.shape[2])
-    throw new RangeError(`${op}: input has ${xs.shape[3]} channels but the filter ${fmtShape(w.shape)} expects ${w.shape[2]} (filter is HWIO)`);
+  const { xs, p, format } = conv2dSetup(op, x, w, opts);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== w.shape[3] || bias.dtype !== x.dtype))
     throw new RangeError(`${op}: bias must be [${w.shape[3]}] of dtype ${x.dtype}, got ${fmtShape(bias.shape)} ${bias.dtype}`);
-  const p = geometry(op, xs.shape, w.shape, r, opts.padding ?? "valid");
-  return fromNHWC(conv2dBiasActivationNHWC(xs, w, bias, activation, p), r.format);
+  return fromNHWC(conv2dBiasActivationNHWC(xs, w, bias, activation, p), format);
 }

@@ -135,3 +135,23 @@ export function geometry(
     );
   return { strides: r.strides, dilations: r.dilations, pads: g.pads };
 }
+
+export function filterRank4(op: string, w: Tensor, layout: string): void {
+  if (w.rank !== 4) throw new RangeError(`${op}: expected filter rank 4 ${layout}, got ${fmtShape(w.shape)}`);
+}
+
+/**
+ * Checks a forward conv2d's input and HWIO filter and resolves its options: the input in NHWC, the geometry
+ * and the layout to convert the output back to (shared by the conv2d op and the fused conv of the layers).
+ */
+export function conv2dSetup(
+  op: string, x: Tensor, w: Tensor, opts: { strides?: Pair; dilations?: Pair; padding?: Padding; dataFormat?: DataFormat },
+): { xs: Tensor; p: Conv2dParams; format: DataFormat } {
+  const r = resolveOptions(op, opts);
+  assertRank4(op, "input", x, r.format);
+  filterRank4(op, w, "(height, width, inChannels, outChannels)");
+  const xs = toNHWC(x, r.format);
+  if (xs.shape[3] !== w.shape[2])
+    throw new RangeError(`${op}: input has ${xs.shape[3]} channels but the filter ${fmtShape(w.shape)} expects ${w.shape[2]} (filter is HWIO)`);
+  return { xs, p: geometry(op, xs.shape, w.shape, r, opts.padding ?? "valid"), format: r.format };
+}

@@ -3,7 +3,8 @@ import type { TensorLike } from "../tensor/create.js";
 import { fmtShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import {
-  type DataFormat, type Padding, assertRank4, effective, fromNHWC, geometry, resolveOptions, resolvePadding, shapeToNHWC, toNHWC,
+  type DataFormat, type Padding, assertRank4, conv2dSetup, effective, filterRank4, fromNHWC, geometry, resolveOptions,
+  resolvePadding, shapeToNHWC, toNHWC,
 } from "./conv-geometry.js";
 import {
   conv2dFilterGrad, conv2dInputGrad, conv2dNHWC, depthwiseFilterGrad, depthwiseInputGrad, depthwiseNHWC,
@@ -23,9 +24,6 @@ export interface Conv2dOptions {
   dataFormat?: DataFormat;
 }
 
-function filterRank4(op: string, w: Tensor, layout: string): void {
-  if (w.rank !== 4) throw new RangeError(`${op}: expected filter rank 4 ${layout}, got ${fmtShape(w.shape)}`);
-}
 
 function checkShape4(op: string, what: string, s: readonly number[]): void {
   if (s.length !== 4 || s.some((d) => !Number.isInteger(d) || d < 1))
@@ -43,14 +41,8 @@ export function conv2d(x: TensorLike, filter: TensorLike, opts: Conv2dOptions = 
   const op = "conv2d";
   const [xt, w] = operands(op, x, filter);
   assertNumeric(op, xt, w);
-  const r = resolveOptions(op, opts);
-  assertRank4(op, "input", xt, r.format);
-  filterRank4(op, w, "(height, width, inChannels, outChannels)");
-  const xs = toNHWC(xt, r.format);
-  if (xs.shape[3] !== w.shape[2])
-    throw new RangeError(`${op}: input has ${xs.shape[3]} channels but the filter ${fmtShape(w.shape)} expects ${w.shape[2]} (filter is HWIO)`);
-  const p = geometry(op, xs.shape, w.shape, r, opts.padding ?? "valid");
-  return fromNHWC(conv2dNHWC(xs, w, p), r.format);
+  const { xs, p, format } = conv2dSetup(op, xt, w, opts);
+  return fromNHWC(conv2dNHWC(xs, w, p), format);
 }
 
 /**
