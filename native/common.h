@@ -81,6 +81,9 @@ void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bo
 // calls run on the calling thread alone (nt = 1).
 int num_threads();
 void set_num_threads(int n);
+// Parallel jobs run so far, and slices of them that a helper thread ran (the rest ran on the caller).
+std::uint64_t pool_jobs();
+std::uint64_t pool_helped();
 template <class F>
 void parallel(int nt, F&& f);
 void parallel_raw(int nt, void (*fn)(void*, int, int), void* ctx);

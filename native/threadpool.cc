@@ -34,15 +34,22 @@ int hardware_threads() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
+// A job is split into nt slices, fn(ctx, slice, nt). Slices are claimed, not assigned: the caller posts
+// the job, runs slices until none is left, then waits only for slices a helper already claimed. A helper
+// that wakes late (a halted vCPU can take far longer to wake than a batch-1 kernel runs) finds nothing
+// left and goes back to sleep, so a late helper never costs more than running the job on one thread.
 class Pool {
  public:
   explicit Pool(int n) : wanted_(n) {}
 
   int threads() const { return wanted_; }
   void set_threads(int n) { wanted_ = n < 1 ? 1 : n; }
+  std::uint64_t jobs() const { return jobs_.load(std::memory_order_relaxed); }
+  std::uint64_t helped() const { return helped_.load(std::memory_order_relaxed); }
 
   void run(int nt, void (*fn)(void*, int, int), void* ctx) {
     if (nt > wanted_) nt = wanted_;
+    if (nt > 0xffff) nt = 0xffff;
     // One job at a time; a nested or concurrent call (another worker_thread) runs inline.
     std::unique_lock<std::mutex> busy(run_mutex_, std::try_to_lock);
     if (nt <= 1 || !busy.owns_lock() || in_job_) {
@@ -53,22 +60,25 @@ class Pool {
     in_job_ = true;
     fn_ = fn;
     ctx_ = ctx;
-    nt_ = nt;
-    // Every worker acknowledges every job, so none can read the parameters of the next one early.
-    pending_.store(static_cast<int>(workers_.load()), std::memory_order_relaxed);
+    remaining_.store(nt, std::memory_order_relaxed);
+    std::uint64_t g = (gen_.load(std::memory_order_relaxed) + 1) & 0xffffffffu;
+    // The claim word names the job (generation), its slice count and the next unclaimed slice, so a
+    // helper holding a stale generation can never claim a slice of a later job.
+    claim_.store(g << 32 | static_cast<std::uint64_t>(nt) << 16, std::memory_order_release);
     {
       std::lock_guard<std::mutex> lk(m_);
-      gen_.fetch_add(1, std::memory_order_release);
+      gen_.store(g, std::memory_order_release);
     }
     cv_.notify_all();
-    fn(ctx, 0, nt);
-    // Wait for the helpers: spin (they are usually about to finish), then sleep.
+    jobs_.fetch_add(1, std::memory_order_relaxed);
+    run_slices(g, false);
+    // Wait for the slices helpers claimed: spin (they are usually about to finish), then sleep.
     auto t0 = std::chrono::steady_clock::now();
-    for (unsigned i = 0; pending_.load(std::memory_order_acquire) != 0; i++) {
+    for (unsigned i = 0; remaining_.load(std::memory_order_acquire) != 0; i++) {
       cpu_relax();
       if ((i & 255) == 255 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(200)) {
         std::unique_lock<std::mutex> lk(m_);
-        done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+        done_cv_.wait(lk, [&] { return remaining_.load(std::memory_order_acquire) == 0; });
         break;
       }
     }
@@ -78,15 +88,35 @@ class Pool {
  private:
   void grow(int helpers) {
     while (static_cast<int>(workers_) < helpers) {
-      int id = static_cast<int>(++workers_);
-      // The worker starts from the current generation so it cannot miss the job about to be posted.
+      ++workers_;
+      // The helper starts from the current generation so it does not rerun a finished job.
       std::uint64_t g0 = gen_.load(std::memory_order_acquire);
       // Detached and never joined: the pool lives until the process exits.
-      std::thread([this, id, g0] { loop(id, g0); }).detach();
+      std::thread([this, g0] { loop(g0); }).detach();
     }
   }
 
-  void loop(int id, std::uint64_t seen) {
+  // Claims and runs slices of job g until none is left or another job has started.
+  void run_slices(std::uint64_t g, bool helper) {
+    std::uint64_t c = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((c >> 32) != g) return;
+      int nt = static_cast<int>((c >> 16) & 0xffff);
+      int s = static_cast<int>(c & 0xffff);
+      if (s >= nt) return;
+      if (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      // A claimed slice keeps the job (and fn_, ctx_) alive until it is counted done.
+      fn_(ctx_, s, nt);
+      if (helper) helped_.fetch_add(1, std::memory_order_relaxed);
+      if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1 && helper) {
+        std::lock_guard<std::mutex> lk(m_);
+        done_cv_.notify_all();
+      }
+      c = claim_.load(std::memory_order_acquire);
+    }
+  }
+
+  void loop(std::uint64_t seen) {
     for (;;) {
       std::uint64_t g;
       auto t0 = std::chrono::steady_clock::now();
@@ -102,11 +132,7 @@ class Pool {
         }
       }
       seen = g;
-      if (id < nt_) fn_(ctx_, id, nt_);
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lk(m_);
-        done_cv_.notify_all();
-      }
+      run_slices(g, true);
     }
   }
 
@@ -116,11 +142,12 @@ class Pool {
   std::mutex m_;
   std::condition_variable cv_, done_cv_;
   std::atomic<std::uint64_t> gen_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<std::uint64_t> claim_{0};
+  std::atomic<int> remaining_{0};
   std::atomic<unsigned> workers_{0};
+  std::atomic<std::uint64_t> jobs_{0}, helped_{0};
   void (*fn_)(void*, int, int) = nullptr;
   void* ctx_ = nullptr;
-  int nt_ = 1;
 };
 
 Pool& pool() {
@@ -141,6 +168,8 @@ thread_local bool t_in_parallel = false;
 }  // namespace
 
 int num_threads() { return pool().threads(); }
+std::uint64_t pool_jobs() { return pool().jobs(); }
+std::uint64_t pool_helped() { return pool().helped(); }
 void set_num_threads(int n) { pool().set_threads(n); }
 
 void parallel_raw(int nt, void (*fn)(void*, int, int), void* ctx) {

@@ -1,5 +1,5 @@
 // The profiled steps, as in bench/workloads: HappyModel train step (batch 32, 64x64x3), ResNet50 train
-// step (batch 8, 64x64x3, 6 classes, Adam), MobileNetV2 inference (batch 1, 224x224x3) and one VGG19 style-transfer
+// step (batch 8, 64x64x3, 6 classes, Adam), MobileNetV2 and ResNet50 inference (batch 1, 224x224x3) and one VGG19 style-transfer
 // step at 400x300 (random weights).
 import * as dt from "../../src/index.js";
 
@@ -23,11 +23,16 @@ export async function workload(which: string): Promise<() => unknown> {
     const x = dt.randomUniform([1, 224, 224, 3]);
     return () => model.predictOnBatch(x);
   }
+  if (which === "resnet") {
+    const model = dt.resnet50({ inputShape: [224, 224, 3] });
+    const x = dt.randomUniform([1, 224, 224, 3]);
+    return () => model.predictOnBatch(x);
+  }
   if (which === "style") {
     const content = dt.randomUniform([300, 400, 3], { seed: 1 });
     const style = dt.randomUniform([300, 400, 3], { seed: 2 });
     const st = new dt.StyleTransfer(content, style, { backbone: await dt.vgg19Backbone({ weights: null }), seed: 3 });
     return () => st.step();
   }
-  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet or style`);
+  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet, resnet or style`);
 }

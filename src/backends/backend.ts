@@ -155,9 +155,11 @@ export interface Kernels {
   depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor;
 
   // fused convolution epilogue (inference; no gradient): conv2d or depthwiseConv2d, then + bias (null:
-  // none; [cout], or [C * multiplier] for depthwise, same dtype as x), then the activation, in one pass
-  conv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams): Tensor;
-  depthwiseConv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams): Tensor;
+  // none; [cout], or [C * multiplier] for depthwise, same dtype as x), then the activation, in one pass.
+  // `out`, when given, is storage of the output's size and dtype to write into (its old contents are
+  // ignored; the result is a tensor over it): the inference plan recycles dead activations this way.
+  conv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray): Tensor;
+  depthwiseConv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray): Tensor;
 
   // pooling (NHWC)
   maxPool2d(x: Tensor, p: Pool2dParams): Tensor;

@@ -10,7 +10,7 @@ import { cast } from "../ops/cast.js";
 import { add, mul, neg, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
-import { conv2dSetup } from "../ops/conv-geometry.js";
+import { conv2dSetup, outputShapeNHWC } from "../ops/conv-geometry.js";
 import { matmul } from "../ops/matmul.js";
 import type { Layer } from "../layers/layer.js";
 import { Activation } from "../layers/activation.js";
@@ -23,6 +23,7 @@ import { DepthwiseConv2D } from "../layers/depthwise-conv2d.js";
 import { ReLU } from "../layers/relu.js";
 import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import type { Graph } from "./graph.js";
+import { ActivationPool } from "./plan-buffers.js";
 import type { Node, SymbolicTensor } from "./symbolic.js";
 
 type Producer = Conv2D | DepthwiseConv2D | Dense;
@@ -68,6 +69,14 @@ export type PlanStep = { readonly kind: "node"; readonly node: Node } | FusedSte
 export interface InferencePlan {
   readonly graph: Graph;
   readonly steps: PlanStep[];
+  /**
+   * By step: the fused chains' outputs read for the last time by that step, where every reader is a fused
+   * chain (which never keeps or aliases its input) and the tensor is not a model output. Their storage can
+   * be recycled once the step has run.
+   */
+  readonly releaseAfter: SymbolicTensor[][];
+  /** The recycled storage (kept across runs of the plan, see plan-buffers.ts). */
+  readonly pool: ActivationPool;
 }
 
 const LINEAR: FusedAct = { kind: "linear", alpha: 0 };
@@ -182,7 +191,28 @@ export function buildInferencePlan(graph: Graph, outputs: readonly SymbolicTenso
     if (step) steps.push(step);
     else if (!taken.has(node)) steps.push({ kind: "node", node });
   }
-  return { graph, steps };
+  return { graph, steps, releaseAfter: lastReads(steps, outputSet), pool: new ActivationPool() };
+}
+
+/** InferencePlan.releaseAfter of `steps`. */
+function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTensor>): SymbolicTensor[][] {
+  const readers = new Map<SymbolicTensor, number[]>();
+  steps.forEach((s, i) => {
+    const reads = s.kind === "node" ? s.node.inputs : s.residual ? [s.nodes[0].inputs[0], s.residual] : [s.nodes[0].inputs[0]];
+    for (const t of reads) {
+      const list = readers.get(t);
+      if (list) list.push(i);
+      else readers.set(t, [i]);
+    }
+  });
+  const release: SymbolicTensor[][] = steps.map(() => []);
+  for (const s of steps) {
+    if (s.kind !== "fused" || s.after !== null || outputs.has(s.output)) continue;
+    const list = readers.get(s.output);
+    if (!list || !list.every((i) => steps[i].kind === "fused")) continue;
+    release[Math.max(...list)].push(s.output);
+  }
+  return release;
 }
 
 /** The longest fusable chain starting at `head`, or null when fusing would save nothing. */
@@ -297,7 +327,7 @@ function foldedWeights(step: FusedStep): Folded {
 /** How many fused chains have run in this process (tests and profiles read it to see that a plan ran). */
 export const fusionStats = { steps: 0 };
 
-export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null = null): Tensor | null {
+export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null = null, pool: ActivationPool | null = null): Tensor | null {
   // As the first layer's autocast would.
   if (x.dtype !== step.dtype) {
     if (!isFloat(x.dtype)) return null;
@@ -315,13 +345,26 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
       padding: step.pad ?? p.padding,
     };
     const act = step.act.kind;
-    if (!residual && f.scale === null && p.dataFormat === "channelsLast" && (act === "linear" || act === "relu" || act === "relu6")) {
-      // Bias and activation in the convolution's output write, while each row is still in cache.
+    if (f.scale === null && p.dataFormat === "channelsLast") {
+      // Bias (and relu/relu6 when nothing comes between) in the convolution's output write, while each row is
+      // still in cache; a residual add and other activations in one more pass over that output, in place.
       const k = kernels();
       const g = conv2dSetup(p.name, x, f.kernel!, opts).p;
-      y = p instanceof DepthwiseConv2D
-        ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, act, g)
-        : k.conv2dBiasActivation(x, f.kernel!, f.bias, act, g);
+      const inConv = !residual && (act === "linear" || act === "relu" || act === "relu6") ? act : "linear";
+      const dw = p instanceof DepthwiseConv2D;
+      const cout = dw ? x.shape[3] * f.kernel!.shape[3] : f.kernel!.shape[3];
+      const shape = outputShapeNHWC(x.shape, f.kernel!.shape, g, cout);
+      const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
+      y = dw
+        ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out)
+        : k.conv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out);
+      if (residual && sameShape(residual, y)) {
+        y = k.biasActivation(y, null, act, null, { axis: step.axis, alpha: step.act.alpha, inPlace: true, residual });
+      } else if (residual) {
+        // A broadcasting residual (unknown dimensions that differ): the add op, then the activation.
+        y = add(y, residual);
+        if (act !== "linear") y = k.biasActivation(y, null, act, null, { axis: y.rank - 1, alpha: step.act.alpha, inPlace: true });
+      } else if (act !== inConv) y = k.biasActivation(y, null, act, null, { axis: step.axis, alpha: step.act.alpha, inPlace: true });
       return step.after ? step.after(y) : y;
     }
     y = p instanceof DepthwiseConv2D ? depthwiseConv2d(x, f.kernel!, opts) : conv2d(x, f.kernel!, opts);

@@ -6,6 +6,7 @@ import { concat, slice } from "../ops/movement.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type ShapeArg, currentTraining, isShapeList } from "../layers/layer.js";
 import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
+import { recycleActivations } from "./plan-buffers.js";
 import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
 import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
 import { functionalConfig, functionalFromConfig } from "./functional-config.js";
@@ -146,20 +147,37 @@ export class Model extends Layer {
     };
     const plan = outer !== true && this.fuseInference && !isRecording() && !fusionDisabledByEnv() ? this.inferencePlan(graph) : null;
     if (plan) {
-      for (const step of plan.steps) {
-        if (step.kind === "node") {
-          runNode(step.node);
-          continue;
+      // Outputs of fused chains: fresh storage that only `values` holds, recyclable after their last read
+      // while every chain has run fused (a chain run node by node could alias its input).
+      const fresh = new Set<Tensor>();
+      let recycle = recycleActivations.enabled;
+      plan.steps.forEach((step, i) => {
+        if (step.kind === "node") runNode(step.node);
+        else {
+          const x = values.get(step.nodes[0].inputs[0]);
+          if (x === undefined) return;
+          // A node built with training: true (and no outer value) keeps its training behaviour.
+          const y = step.nodes.every((n) => (outer ?? n.training) !== true)
+            ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
+            : null;
+          if (y) {
+            values.set(step.output, y);
+            if (!step.after && y.values !== x.values && y.values !== values.get(step.residual!)?.values) fresh.add(y);
+          } else {
+            recycle = false;
+            for (const n of step.nodes) runNode(n);
+          }
         }
-        const x = values.get(step.nodes[0].inputs[0]);
-        if (x === undefined) continue;
-        // A node built with training: true (and no outer value) keeps its training behaviour.
-        const y = step.nodes.every((n) => (outer ?? n.training) !== true)
-          ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null)
-          : null;
-        if (y) values.set(step.output, y);
-        else for (const n of step.nodes) runNode(n);
-      }
+        if (!recycle) return;
+        for (const t of plan.releaseAfter[i]) {
+          const v = values.get(t);
+          if (v && fresh.delete(v)) {
+            values.delete(t);
+            plan.pool.give(v.values);
+          }
+        }
+      });
+      plan.pool.endRun();
     } else for (const d of graph.depths) for (const node of graph.nodesByDepth.get(d)!) if (!node.isInput) runNode(node);
     const outs = this.outputs.map((t) => {
       const v = values.get(t);

@@ -136,6 +136,17 @@ export function geometry(
   return { strides: r.strides, dilations: r.dilations, pads: g.pads };
 }
 
+/** The NHWC output shape of a convolution with geometry `p` (cout: output channels; C * multiplier for depthwise). */
+export function outputShapeNHWC(xShape: readonly number[], wShape: readonly number[], p: Conv2dParams, cout: number): [number, number, number, number] {
+  const out = (size: number, k: number, s: number, d: number, p0: number, p1: number) => Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+  return [
+    xShape[0],
+    out(xShape[1], wShape[0], p.strides[0], p.dilations[0], p.pads[0], p.pads[1]),
+    out(xShape[2], wShape[1], p.strides[1], p.dilations[1], p.pads[2], p.pads[3]),
+    cout,
+  ];
+}
+
 export function filterRank4(op: string, w: Tensor, layout: string): void {
   if (w.rank !== 4) throw new RangeError(`${op}: expected filter rank 4 ${layout}, got ${fmtShape(w.shape)}`);
 }

@@ -90,3 +90,32 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
     assertClose(native.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])), jsKernels.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])));
   });
 });
+
+describe("fused conv epilogue into given storage (the inference plan's recycled activations)", () => {
+  const backends = addon ? [["js", jsKernels], ["native", createNativeBackend(addon).kernels]] as const : [["js", jsKernels]] as const;
+  // Every output element is written: storage full of NaN (a recycled activation) gives the fresh result.
+  const cases: { x: number[]; w: number[]; p: Conv2dParams; dw: boolean }[] = [
+    { x: [1, 16, 16, 3], w: [3, 3, 3, 8], p: p([2, 2], [0, 1, 0, 1]), dw: false },
+    { x: [1, 7, 7, 24], w: [1, 1, 24, 40], p: p([1, 1], [0, 0, 0, 0]), dw: false },
+    { x: [2, 9, 8, 13], w: [3, 3, 13, 21], p: p([1, 1], [1, 1, 1, 1]), dw: false },
+    { x: [1, 10, 10, 19], w: [3, 3, 19, 1], p: p([1, 1], [1, 1, 1, 1]), dw: true },
+    { x: [1, 11, 11, 16], w: [3, 3, 16, 1], p: p([2, 2], [0, 1, 0, 1]), dw: true },
+  ];
+  for (const [name, k] of backends)
+    for (const c of cases)
+      it(`${name} ${c.dw ? "depthwise" : "conv2d"} x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {
+        const x = rand(c.x, 2);
+        const w = rand(c.w);
+        const b = rand([c.dw ? c.w[2] * c.w[3] : c.w[3]], 1);
+        const f = c.dw ? k.depthwiseConv2dBiasActivation.bind(k) : k.conv2dBiasActivation.bind(k);
+        for (const act of acts) {
+          const want = f(x, w, b, act, c.p);
+          const out = new Float32Array(want.size).fill(NaN);
+          const got = f(x, w, b, act, c.p, out);
+          assert.equal(got.values, out, "the result lives in the given storage");
+          assert.deepEqual(got.shape, want.shape);
+          assert.deepEqual([...got.values], [...want.values], act);
+        }
+        assert.throws(() => f(x, w, b, "relu", c.p, new Float32Array(3)), /out holds 3 Float32Array values, the output needs \d+/);
+      });
+});

@@ -1,5 +1,6 @@
 import type { Conv2dParams, FusedActivation, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
+import type { TypedArray } from "../../tensor/dtype.js";
 import type { Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
@@ -63,28 +64,37 @@ export function convKernels(
       a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
     },
-    conv2dBiasActivation(x, w, bias, activation, p) {
+    conv2dBiasActivation(x, w, bias, activation, p, out) {
       const [n, h, wd] = x.shape;
       const [kh, kw, , cout] = w.shape;
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
-      if (!fusable(x, w, bias, cout) || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p);
-      const out = new Float32Array(n * oh * ow * cout);
-      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], out, geometry(x.shape, w.shape, oh, ow, p));
-      return new Tensor(out, [n, oh, ow, cout], "float32");
+      if (!fusable(x, w, bias, cout) || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p, out);
+      const y = outBuffer("conv2dBiasActivation", out, n * oh * ow * cout);
+      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p));
+      return new Tensor(y, [n, oh, ow, cout], "float32");
     },
-    depthwiseConv2dBiasActivation(x, w, bias, activation, p) {
+    depthwiseConv2dBiasActivation(x, w, bias, activation, p, out) {
       const [n, h, wd, c] = x.shape;
       const [kh, kw, , m] = w.shape;
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
       if (!fusable(x, w, bias, c * m) || oh <= 0 || ow <= 0) {
-        return jsKernels.depthwiseConv2dBiasActivation(x, w, bias, activation, p);
+        return jsKernels.depthwiseConv2dBiasActivation(x, w, bias, activation, p, out);
       }
-      const out = new Float32Array(n * oh * ow * c * m);
+      const y = outBuffer("depthwiseConv2dBiasActivation", out, n * oh * ow * c * m);
       // The depthwise geometry carries the multiplier where conv2d's carries cout.
-      a.depthwiseConv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], out, geometry(x.shape, w.shape, oh, ow, p));
-      return new Tensor(out, [n, oh, ow, c * m], "float32");
+      a.depthwiseConv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p));
+      return new Tensor(y, [n, oh, ow, c * m], "float32");
     },
   };
+}
+
+/** The caller's storage when it has the output's size (the kernels overwrite every element), else a fresh array. */
+function outBuffer(op: string, out: TypedArray | undefined, size: number): Float32Array {
+  if (out === undefined) return new Float32Array(size);
+  if (!(out instanceof Float32Array) || out.length !== size) {
+    throw new RangeError(`${op}: out holds ${out.length} ${out.constructor.name} values, the output needs ${size} float32`);
+  }
+  return out;
 }
