@@ -32,6 +32,7 @@
         "native/simd_generic.cc",
         "native/matmul.cc",
         "native/conv.cc",
+        "native/winograd.cc",
         "native/depthwise.cc",
         "native/addon_conv.cc",
         "native/loops.cc",

@@ -32,7 +32,7 @@ napi_value make_bool(napi_env env, bool b) {
   return v;
 }
 
-// info() -> { isa, isas: [...supported], threads, mallocReuse, poolJobs, poolHelped }
+// info() -> { isa, isas: [...supported], threads, mallocReuse, poolJobs, poolHelped, winogradCalls }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, list;
   napi_create_object(env, &o);
@@ -46,6 +46,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "mallocReuse", make_bool(env, malloc_reuse()));
   napi_set_named_property(env, o, "poolJobs", make_number(env, static_cast<double>(pool_jobs())));
   napi_set_named_property(env, o, "poolHelped", make_number(env, static_cast<double>(pool_helped())));
+  napi_set_named_property(env, o, "winogradCalls", make_number(env, static_cast<double>(winograd_calls())));
   return o;
 }
 

@@ -74,6 +74,11 @@ struct ASrc {
 void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
 // Same on the calling thread only (for callers that parallelize over independent problems).
 void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
+// B [K x N] packed once for many serial products with it: packed_b_size floats, filled by pack_b_all;
+// gemm_packed_b then computes C = A * B on the calling thread.
+idx packed_b_size(idx K, idx N);
+void pack_b_all(idx K, idx N, MatRef B, float* out);
+void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc);
 // General form: A may be an implicit im2col matrix; `threads` false runs on the calling thread.
 void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads);
 

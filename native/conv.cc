@@ -178,6 +178,10 @@ void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* b
     conv2d_direct(g, w, cout, out, bias, act);
     return;
   }
+  if (winograd_applies(g, cout)) {
+    conv2d_winograd(g, w, cout, false, bias, act, out);
+    return;
+  }
   if (is_pointwise(g)) gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
   else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
   bias_act(out, g.rows(), cout, bias, act);
@@ -202,6 +206,12 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
     return;
   }
   if (g.sh == 1 && g.sw == 1 && g.rows() >= cout) {
+    // The same conv of dy as below, by Winograd when it applies to it.
+    ConvGeom t{dy, g.n, g.oh, g.ow, cout, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw, (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
+    if (winograd_applies(t, cin)) {
+      conv2d_winograd(t, w, cin, true, nullptr, 0, dx);
+      return;
+    }
     // dx[iy, ix, ci] = sum dy[iy - pt' + ky' dh, ...] * w'[ky', kx', co, ci] with the filter flipped
     // spatially and its channel axes swapped, pt' = (kh - 1) dh - pt. Few rows (deep layers at small
     // batch) take the column path below instead: it reads the filter in place, where the swap of
@@ -219,8 +229,6 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
               for (idx co = o0; co < o1; co++) dst[co * cin + ci] = src[ci * cout + co];
           }
       }
-    ConvGeom t{dy, g.n, g.oh, g.ow, cout, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
-               (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
     gemm_ex(t.rows(), cin, t.cols(), ASrc{MatRef{nullptr, 0, 0}, &t}, MatRef{wf.data(), cin, 1}, dx, cin, false, true);
     return;
   }

@@ -107,6 +107,18 @@ void fill_zero(idx M, idx N, float* C, idx ldc) {
   for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
 }
 
+// One micro-tile of C: rows x cols (at most mr x nr) at c; partial tiles go through `tile` (mr * nr floats).
+inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* bp, float* c, idx ldc, idx rows, idx cols,
+                       int acc, float* tile) {
+  if (rows == uk.mr && cols == uk.nr) {
+    uk.fn(kc, ap, bp, c, ldc, acc);
+    return;
+  }
+  uk.fn(kc, ap, bp, tile, uk.nr, 0);
+  for (idx i = 0; i < rows; i++)
+    for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * uk.nr + j];
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -159,13 +171,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
           idx rows = min_(mr, M - ir);
           float* c = C + (i0 + ir) * ldc + jr;
           const float* ap = bufA + ir * kc;
-          if (rows == mr && cols == nr) {
-            uk.fn(kc, ap, bufB, c, ldc, acc);
-          } else {
-            uk.fn(kc, ap, bufB, tile, nr, 0);
-            for (idx i = 0; i < rows; i++)
-              for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * nr + j];
-          }
+          micro_tile(uk, kc, ap, bufB, c, ldc, rows, cols, acc, tile);
         }
       }
     }
@@ -189,13 +195,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
             idx rows = min_(mr, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
             const float* ap = bufA + ir * kc;
-            if (rows == mr && cols == nr) {
-              uk.fn(kc, ap, bp, c, ldc, acc);
-            } else {
-              uk.fn(kc, ap, bp, tile, nr, 0);
-              for (idx i = 0; i < rows; i++)
-                for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * nr + j];
-            }
+            micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile);
           }
         }
       }
@@ -297,6 +297,50 @@ void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accum
 
 void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
   gemm_ex(M, N, K, ASrc{A, nullptr}, B, C, ldc, accumulate, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// B packed once, used by many products (the Winograd convolution's 16 transformed filters)
+
+idx packed_b_size(idx K, idx N) {
+  const UKernel& uk = ukernel();
+  return K * (((N + uk.nr - 1) / uk.nr) * uk.nr);
+}
+
+void pack_b_all(idx K, idx N, MatRef B, float* out) {
+  const UKernel& uk = ukernel();
+  const idx np = (N + uk.nr - 1) / uk.nr * uk.nr;
+  // Block pc of kc rows at out + pc * np: nr-column panels of kc rows each, as gemm_block packs them.
+  for (idx pc = 0; pc < K; pc += uk.kc) pack_b(B, pc, 0, min_(uk.kc, K - pc), N, uk.nr, out + pc * np);
+}
+
+void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc) {
+  if (M <= 0 || N <= 0) return;
+  const UKernel& uk = ukernel();
+  const int mr = uk.mr, nr = uk.nr;
+  const idx np = (N + nr - 1) / nr * nr;
+  alignas(64) float tile[16 * 64];
+  for (idx ic = 0; ic < M; ic += uk.mc) {
+    const idx mc = min_(uk.mc, M - ic);
+    for (idx pc = 0; pc < K; pc += uk.kc) {
+      const idx kc = min_(uk.kc, K - pc);
+      const int acc = pc > 0;
+      float* bufA = scratch(0, ((mc + mr - 1) / mr) * mr * kc + 16);
+      pack_a(ASrc{A, nullptr}, ic, pc, mc, kc, mr, bufA);
+      const float* bblock = Bp + pc * np;
+      for (idx jr = 0; jr < N; jr += nr) {
+        const idx cols = min_(nr, N - jr);
+        const float* bp = bblock + jr * kc;
+        for (idx ir = 0; ir < mc; ir += mr) {
+          const idx rows = min_(mr, mc - ir);
+          float* c = C + (ic + ir) * ldc + jr;
+          const float* ap = bufA + ir * kc;
+          micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile);
+        }
+      }
+    }
+  }
+  if (K <= 0) fill_zero(M, N, C, ldc);
 }
 
 }  // namespace dt

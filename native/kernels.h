@@ -20,6 +20,13 @@ void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* b
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx);
 // dw [kh, kw, c, cout] from g.x and dy [n, oh, ow, cout].
 void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float* dw);
+// Whether conv2d_winograd computes g (3x3, stride 1, no dilation, 16+ channels in and out).
+bool winograd_applies(const ConvGeom& g, idx cout);
+// out [n, oh, ow, cout] = conv2d(g.x, w) + bias, act, by Winograd F(2x2, 3x3) (native/winograd.cc). With
+// flip, w is [3, 3, cout, g.c] and is used mirrored with its channel axes swapped (an input gradient).
+void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out);
+// Convolutions computed by conv2d_winograd so far (tests read it through info()).
+std::uint64_t winograd_calls();
 
 }  // namespace dt
 

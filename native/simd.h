@@ -25,6 +25,18 @@ struct PoolArgs {
   idx c0, c1;  // channel range (backprops split channels over threads)
 };
 
+// Winograd F(2x2, 3x3) over an NHWC input: th x tw tiles of 2x2 outputs per image (native/winograd.cc).
+struct WinoArgs {
+  const float* x;
+  idx n, h, w, c;
+  idx oh, ow, pt, pl;
+  idx th, tw;
+  idx cout;
+  const float* bias;
+  int act;
+  float* out;
+};
+
 #define DT_SIMD_DECLS                                                                 \
   void dw_forward(const DwArgs& a, idx r0, idx r1);                                  \
   void dw_backprop_input(const DwArgs& a, idx r0, idx r1);                           \
@@ -40,7 +52,10 @@ struct PoolArgs {
   void reduce_cols(int op, const float* x, idx outer, idx len, idx inner, idx ld, float* y, idx ldy, double* acc); \
   void gemm_small_m(idx m, idx k, const float* a, idx ars, idx acs, const float* b, idx ldb, float* c, idx ldc,  \
                     idx j0, idx j1, int acc);                                                                   \
-  void gemm_dot(idx k, const float* a, idx lda, const float* b, float* c, idx ldc, idx i0, idx i1, int acc);
+  void gemm_dot(idx k, const float* a, idx lda, const float* b, float* c, idx ldc, idx i0, idx i1, int acc); \
+  void wino_input(const WinoArgs& a, idx t0, idx t1, float* v, const float* zeros);                            \
+  void wino_output(const WinoArgs& a, idx t0, idx t1, const float* m, float* sink);                             \
+  void wino_filter(const float* w, idx cin, idx cout, float* U, idx i0, idx i1);
 
 namespace generic {
 DT_SIMD_DECLS

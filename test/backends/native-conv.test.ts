@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Generator, randomUniform, type Tensor } from "../../src/index.js";
 import type { Conv2dParams } from "../../src/backends/backend.js";
@@ -84,4 +85,50 @@ describe("native conv2d against the js kernels", { skip }, () => {
       }, { threads: [1, 2] });
     });
   }
+});
+
+describe("native 3x3 stride-1 convolutions by Winograd F(2x2, 3x3)", { skip }, () => {
+  const native = addon ? createNativeBackend(addon).kernels : jsKernels;
+  // Odd output sizes (cropped tiles), valid / same / asymmetric / wide padding, channels not multiples of
+  // 8, several tile chunks per thread (2112 tiles), and the smallest tile count that takes the path.
+  const wcases: { x: number[]; w: number[]; pads: [number, number, number, number] }[] = [
+    { x: [3, 9, 7, 16], w: [3, 3, 16, 24], pads: [1, 1, 1, 1] },
+    { x: [1, 17, 13, 33], w: [3, 3, 33, 17], pads: [0, 0, 0, 0] },
+    { x: [3, 10, 12, 20], w: [3, 3, 20, 40], pads: [2, 0, 0, 1] },
+    { x: [1, 12, 16, 19], w: [3, 3, 19, 21], pads: [2, 2, 2, 2] },
+    { x: [2, 64, 66, 16], w: [3, 3, 16, 16], pads: [1, 1, 1, 1] },
+    { x: [3, 8, 8, 64], w: [3, 3, 64, 48], pads: [1, 1, 1, 1] },
+  ];
+  for (const c of wcases)
+    it(`forward (plain and fused), backprop input: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} p${c.pads}`, () => {
+      const p: Conv2dParams = { strides: [1, 1], dilations: [1, 1], pads: c.pads };
+      const x = rand(c.x);
+      const w = rand(c.w);
+      const oh = outSize(c.x[1], 3, 1, 1, c.pads[0], c.pads[1]);
+      const ow = outSize(c.x[2], 3, 1, 1, c.pads[2], c.pads[3]);
+      const dy = rand([c.x[0], oh, ow, c.w[3]]);
+      const bias = rand([c.w[3]]);
+      const tol = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(9 * c.w[2] * c.w[3]) };
+      const want = [jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBiasActivation(x, w, bias, "relu6", p)];
+      const before = addon!.info().winogradCalls;
+      let runs = 0;
+      eachNativeSetting(addon!, (m) => {
+        assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${m} forward` });
+        assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${m} backprop input` });
+        assertClose(native.conv2dBiasActivation(x, w, bias, "relu6", p), want[2], { ...tol, msg: `${m} fused bias, relu6` });
+        runs++;
+      });
+      // Unless switched off for the process: forward, fused forward and backprop input each went through it.
+      if (process.env.DEEPTS_WINOGRAD !== "0") assert.equal(addon!.info().winogradCalls - before, 3 * runs);
+    });
+
+  it("leaves strided, dilated, few-channel and few-tile convs to the other paths", () => {
+    const before = addon!.info().winogradCalls;
+    const p1: Conv2dParams = { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] };
+    native.conv2d(rand([1, 16, 16, 16]), rand([3, 3, 16, 16]), { ...p1, strides: [2, 2] });
+    native.conv2d(rand([1, 16, 16, 16]), rand([3, 3, 16, 16]), { ...p1, dilations: [2, 2], pads: [2, 2, 2, 2] });
+    native.conv2d(rand([1, 16, 16, 8]), rand([3, 3, 8, 16]), p1);
+    native.conv2d(rand([1, 7, 7, 64]), rand([3, 3, 64, 64]), p1); // 16 tiles
+    assert.equal(addon!.info().winogradCalls, before);
+  });
 });

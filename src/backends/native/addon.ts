@@ -6,8 +6,11 @@ import { fileURLToPath } from "node:url";
 /** The functions the compiled addon (native/*.cc, built to build/Release/deepts.node) exports. */
 export interface Addon {
   /** mallocReuse: whether glibc keeps freed tensor buffers mapped for reuse (native/memory.cc). */
-  /** poolJobs: parallel jobs run so far; poolHelped: slices of them a helper thread ran (native/threadpool.cc). */
-  info(): { isa: string; isas: string[]; threads: number; mallocReuse: boolean; poolJobs: number; poolHelped: number };
+  /**
+   * poolJobs: parallel jobs run so far; poolHelped: slices of them a helper thread ran (native/threadpool.cc);
+   * winogradCalls: convolutions computed by Winograd F(2x2, 3x3) so far (native/winograd.cc).
+   */
+  info(): { isa: string; isas: string[]; threads: number; mallocReuse: boolean; poolJobs: number; poolHelped: number; winogradCalls: number };
   /** Turns that reuse on or off; returns whether it is now on (always false off glibc). */
   setMallocReuse(on: boolean): boolean;
   /** Selects an instruction set the CPU supports (for tests); false when it does not. */
