@@ -269,6 +269,10 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, i
 }
 
 void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float* dw) {
+  if (winograd_applies(g, cout)) {
+    conv2d_winograd_filter(g, dy, cout, dw);
+    return;
+  }
   const idx cin = g.c, K = g.cols(), rows = g.rows();
   if (is_pointwise(g)) {
     gemm(cin, cout, rows, MatRef{g.x, 1, cin}, MatRef{dy, cout, 1}, dw, cout, false);

@@ -25,7 +25,9 @@ bool winograd_applies(const ConvGeom& g, idx cout);
 // out [n, oh, ow, cout] = conv2d(g.x, w) + bias, act, by Winograd F(2x2, 3x3) (native/winograd.cc). With
 // flip, w is [3, 3, cout, g.c] and is used mirrored with its channel axes swapped (an input gradient).
 void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out);
-// Convolutions computed by conv2d_winograd so far (tests read it through info()).
+// dw [3, 3, g.c, cout] from g.x and dy [n, oh, ow, cout] by the same algorithm (its adjoint), when it applies.
+void conv2d_winograd_filter(const ConvGeom& g, const float* dy, idx cout, float* dw);
+// Convolutions computed by conv2d_winograd and conv2d_winograd_filter so far (tests read it through info()).
 std::uint64_t winograd_calls();
 
 }  // namespace dt

@@ -55,7 +55,9 @@ struct WinoArgs {
   void gemm_dot(idx k, const float* a, idx lda, const float* b, float* c, idx ldc, idx i0, idx i1, int acc); \
   void wino_input(const WinoArgs& a, idx t0, idx t1, float* v, const float* zeros);                            \
   void wino_output(const WinoArgs& a, idx t0, idx t1, const float* m, float* sink);                             \
-  void wino_filter(const float* w, idx cin, idx cout, float* U, idx i0, idx i1);
+  void wino_filter(const float* w, idx cin, idx cout, float* U, idx i0, idx i1);                               \
+  void wino_dy(const WinoArgs& a, idx t0, idx t1, const float* dy, float* m, const float* zeros);              \
+  void wino_filter_grad(const float* du, idx nacc, idx stride, idx cin, idx cout, float* dw, idx i0, idx i1);
 
 namespace generic {
 DT_SIMD_DECLS

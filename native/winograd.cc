@@ -58,6 +58,24 @@ bool enabled() {
   return on;
 }
 
+// Tiles per chunk: about 8 MB of transformed input and products per thread (more rows per chunk reuse
+// each packed filter panel more: 37x50x512x512 on one thread, 4 MB 71 ms, 8 MB 62, 16 MB 60), at least
+// 16, and fewer when there would be fewer chunks than threads.
+struct Chunks {
+  idx tc, chunks;
+  int threads;
+};
+
+Chunks chunking(idx tiles, idx cin, idx cout) {
+  static const idx budget = std::getenv("DEEPTS_WINO_MB") ? std::atoi(std::getenv("DEEPTS_WINO_MB")) : 8;
+  idx tc = (budget << 20) / (64 * (cin + cout));
+  tc = tc < 16 ? 16 : tc > 1024 ? 1024 : tc;
+  const int nt = num_threads();
+  if (tiles < tc * nt) tc = (tiles + nt - 1) / nt < 8 ? 8 : (tiles + nt - 1) / nt;
+  const idx chunks = (tiles + tc - 1) / tc;
+  return {tc, chunks, chunks < nt ? static_cast<int>(chunks) : nt};
+}
+
 std::atomic<std::uint64_t> calls{0};
 
 }  // namespace
@@ -83,15 +101,9 @@ void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, con
   float* Up = ubuf.data() + ((64 - reinterpret_cast<std::uintptr_t>(ubuf.data()) % 64) % 64) / sizeof(float);
   filter_transform(w, cin, cout, flip, Up);
   std::vector<float> zeros(static_cast<size_t>(cin), 0.0f);
-  // Tiles per chunk: about 8 MB of transformed input and products per thread (more rows per chunk reuse
-  // each packed filter panel more: 37x50x512x512 on one thread, 4 MB 71 ms, 8 MB 62, 16 MB 60), at least 16.
-  static const idx budget = std::getenv("DEEPTS_WINO_MB") ? std::atoi(std::getenv("DEEPTS_WINO_MB")) : 8;
-  idx tc = (budget << 20) / (64 * (cin + cout));
-  tc = tc < 16 ? 16 : tc > 1024 ? 1024 : tc;
-  const int nt = num_threads();
-  if (tiles < tc * nt) tc = (tiles + nt - 1) / nt < 8 ? 8 : (tiles + nt - 1) / nt;
-  const idx chunks = (tiles + tc - 1) / tc;
-  const int threads = chunks < nt ? static_cast<int>(chunks) : nt;
+  const Chunks ck = chunking(tiles, cin, cout);
+  const idx tc = ck.tc, chunks = ck.chunks;
+  const int threads = ck.threads;
   parallel(threads, [&](int tid, int n) {
     float* v = scratch(2, 16 * tc * cin);
     float* m = scratch(3, 16 * tc * cout + cout);
@@ -102,6 +114,38 @@ void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, con
         gemm_packed_b(rows, cout, cin, MatRef{v + pos * rows * cin, cin, 1}, Up + pos * psize, m + pos * rows * cout, cout);
       DT_SIMD_CALL(wino_output, a, t0, t1, m, m + 16 * tc * cout);
     }
+  });
+}
+
+void conv2d_winograd_filter(const ConvGeom& g, const float* dy, idx cout, float* dw) {
+  calls.fetch_add(1, std::memory_order_relaxed);
+  const idx cin = g.c, plane = cin * cout;
+  WinoArgs a{g.x, g.n, g.h, g.w, cin, g.oh, g.ow, g.pt, g.pl, (g.oh + 1) / 2, (g.ow + 1) / 2, cout, nullptr, 0, nullptr};
+  const idx tiles = g.n * a.th * a.tw;
+  const Chunks ck = chunking(tiles, cin, cout);
+  const idx tc = ck.tc, chunks = ck.chunks;
+  std::vector<float> zeros(static_cast<size_t>(cin > cout ? cin : cout), 0.0f);
+  // One accumulator of the 16 transformed-filter gradients per thread, summed at the end.
+  std::vector<float> acc(static_cast<size_t>(ck.threads * 16 * plane), 0.0f);
+  parallel(ck.threads, [&](int tid, int n) {
+    float* v = scratch(2, 16 * tc * cin);
+    float* m = scratch(3, 16 * tc * cout);
+    float* du = acc.data() + tid * 16 * plane;
+    for (idx ch = tid; ch < chunks; ch += n) {
+      const idx t0 = ch * tc, t1 = t0 + tc < tiles ? t0 + tc : tiles, rows = t1 - t0;
+      DT_SIMD_CALL(wino_input, a, t0, t1, v, zeros.data());
+      DT_SIMD_CALL(wino_dy, a, t0, t1, dy, m, zeros.data());
+      // du[pos] += V[pos]^T M[pos]: [cin x rows] x [rows x cout].
+      for (idx pos = 0; pos < 16; pos++)
+        gemm_serial(cin, cout, rows, MatRef{v + pos * rows * cin, 1, cin}, MatRef{m + pos * rows * cout, cout, 1}, du + pos * plane, cout,
+                    true);
+    }
+  });
+  int nt = static_cast<double>(plane) * 16 * ck.threads < 2e5 ? 1 : num_threads();
+  parallel(nt, [&](int tid, int n) {
+    idx i0, i1;
+    split_range(cin, tid, n, 1, &i0, &i1);
+    if (i1 > i0) DT_SIMD_CALL(wino_filter_grad, acc.data(), ck.threads, 16 * plane, cin, cout, dw, i0, i1);
   });
 }
 

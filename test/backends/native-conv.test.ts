@@ -100,7 +100,7 @@ describe("native 3x3 stride-1 convolutions by Winograd F(2x2, 3x3)", { skip }, (
     { x: [3, 8, 8, 64], w: [3, 3, 64, 48], pads: [1, 1, 1, 1] },
   ];
   for (const c of wcases)
-    it(`forward (plain and fused), backprop input: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} p${c.pads}`, () => {
+    it(`forward (plain and fused), backprop input and filter: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} p${c.pads}`, () => {
       const p: Conv2dParams = { strides: [1, 1], dilations: [1, 1], pads: c.pads };
       const x = rand(c.x);
       const w = rand(c.w);
@@ -109,17 +109,23 @@ describe("native 3x3 stride-1 convolutions by Winograd F(2x2, 3x3)", { skip }, (
       const dy = rand([c.x[0], oh, ow, c.w[3]]);
       const bias = rand([c.w[3]]);
       const tol = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(9 * c.w[2] * c.w[3]) };
-      const want = [jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBiasActivation(x, w, bias, "relu6", p)];
+      const want = [
+        jsKernels.conv2d(x, w, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBiasActivation(x, w, bias, "relu6", p),
+        jsKernels.conv2dBackpropFilter(x, dy, w.shape, p),
+      ];
+      // The filter gradient sums over every pixel of the batch.
+      const ftol = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(c.x[0] * oh * ow * 9) };
       const before = addon!.info().winogradCalls;
       let runs = 0;
       eachNativeSetting(addon!, (m) => {
         assertClose(native.conv2d(x, w, p), want[0], { ...tol, msg: `${m} forward` });
         assertClose(native.conv2dBackpropInput(dy, w, x.shape, p), want[1], { ...tol, msg: `${m} backprop input` });
         assertClose(native.conv2dBiasActivation(x, w, bias, "relu6", p), want[2], { ...tol, msg: `${m} fused bias, relu6` });
+        assertClose(native.conv2dBackpropFilter(x, dy, w.shape, p), want[3], { ...ftol, msg: `${m} backprop filter` });
         runs++;
       });
-      // Unless switched off for the process: forward, fused forward and backprop input each went through it.
-      if (process.env.DEEPTS_WINOGRAD !== "0") assert.equal(addon!.info().winogradCalls - before, 3 * runs);
+      // Unless switched off for the process: forward, fused forward and both backprops each went through it.
+      if (process.env.DEEPTS_WINOGRAD !== "0") assert.equal(addon!.info().winogradCalls - before, 4 * runs);
     });
 
   it("leaves strided, dilated, few-channel and few-tile convs to the other paths", () => {
@@ -129,6 +135,7 @@ describe("native 3x3 stride-1 convolutions by Winograd F(2x2, 3x3)", { skip }, (
     native.conv2d(rand([1, 16, 16, 16]), rand([3, 3, 16, 16]), { ...p1, dilations: [2, 2], pads: [2, 2, 2, 2] });
     native.conv2d(rand([1, 16, 16, 8]), rand([3, 3, 8, 16]), p1);
     native.conv2d(rand([1, 7, 7, 64]), rand([3, 3, 64, 64]), p1); // 16 tiles
+    native.conv2dBackpropFilter(rand([1, 7, 7, 64]), rand([1, 7, 7, 64]), [3, 3, 64, 64], p1);
     assert.equal(addon!.info().winogradCalls, before);
   });
 });
