@@ -1,5 +1,7 @@
 // N-API entry points of the depthwise convolution (depthwise.cc) and of the convolutions with a fused
 // bias and activation (conv.cc, depthwise.cc).
+#include <cstdlib>
+
 #include "addon_common.h"
 #include "addon_conv.h"
 #include "simd.h"
@@ -103,8 +105,50 @@ napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
   if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.cols() * cout, "filter") ||
       !check_len(args, lo, g.rows() * cout, "output"))
     return nullptr;
-  conv2d_bias_act(g, w, cout, bias, act, out);
+  // Argument 6: the filter prepared by conv2dPackFilter (ignored when prepared for another kernel or path).
+  void* packed = nullptr;
+  size_t bytes = 0;
+  if (args.argc > 6 && !args.is_null(6)) {
+    bool is_ab = false;
+    napi_is_arraybuffer(env, args.argv[6], &is_ab);
+    if (!is_ab || napi_get_arraybuffer_info(env, args.argv[6], &packed, &bytes) != napi_ok) {
+      args.fail("an ArrayBuffer from conv2dPackFilter, or null", 6);
+      return nullptr;
+    }
+  }
+  conv2d_bias_act(g, w, cout, bias, act, out, packed, static_cast<idx>(bytes));
   return args.undefined();
+}
+
+// conv2dPackFilter(w, geom) -> ArrayBuffer | null: the filter prepared once for this convolution (packed
+// for its GEMM, or transformed for Winograd), to pass to conv2dBiasActivation on later calls with the
+// same filter (null when a direct kernel reads the filter as it is). 64-byte aligned, outside the V8 heap.
+napi_value Conv2dPackFilter(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dPackFilter");
+  idx lw = 0, cout = 0;
+  const float* w = args.f32(0, &lw);
+  ConvGeom g;
+  if (args.failed || !read_geom(args, 1, &g, &cout)) return nullptr;
+  if (!check_len(args, lw, g.cols() * cout, "filter")) return nullptr;
+  napi_value result;
+  const idx bytes = conv2d_packed_bytes(g, cout);
+  if (bytes == 0) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  void* buf = std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64));
+  if (!buf) {
+    napi_throw_range_error(env, nullptr, "deepts native conv2dPackFilter: out of memory");
+    return nullptr;
+  }
+  conv2d_pack_filter(g, w, cout, buf);
+  if (napi_create_external_arraybuffer(env, buf, static_cast<size_t>(bytes), [](napi_env, void* p, void*) { std::free(p); }, nullptr,
+                                       &result) != napi_ok) {
+    std::free(buf);
+    napi_throw_error(env, nullptr, "deepts native conv2dPackFilter: could not create the buffer");
+    return nullptr;
+  }
+  return result;
 }
 
 // depthwiseConv2dBiasActivation(x, w, bias | null, act, out, geom)
@@ -136,6 +180,7 @@ void register_conv_kernels(napi_env env, napi_value exports) {
     napi_callback cb;
   } fns[] = {
       {"depthwiseConv2d", DepthwiseConv2d},
+      {"conv2dPackFilter", Conv2dPackFilter},
       {"depthwiseConv2dBackpropInput", DepthwiseConv2dBackpropInput},
       {"depthwiseConv2dBackpropFilter", DepthwiseConv2dBackpropFilter},
       {"conv2dBiasActivation", Conv2dBiasActivation},

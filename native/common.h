@@ -79,8 +79,20 @@ void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, boo
 idx packed_b_size(idx K, idx N);
 void pack_b_all(idx K, idx N, MatRef B, float* out);
 void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc);
+// The same packing behind a header naming the micro-kernel, K and N, in packed_b_bytes bytes at a 64-byte
+// aligned buf (kept by the caller across calls); packed_b_data returns its panels, or null when they
+// were packed for another micro-kernel or shape.
+idx packed_b_bytes(idx K, idx N);
+void pack_b_tagged(idx K, idx N, MatRef B, void* buf);
+const float* packed_b_data(const void* buf, idx bytes, idx K, idx N);
+// The header itself (64 bytes before the data), for other packed operands (the Winograd filters): `magic`
+// names the kind; packed_data checks kind, micro-kernel, K, N and that `need` bytes are there.
+void write_packed_header(void* buf, std::uint32_t magic, idx K, idx N);
+const float* packed_data(const void* buf, idx bytes, std::uint32_t magic, idx K, idx N, idx need);
 // General form: A may be an implicit im2col matrix; `threads` false runs on the calling thread.
-void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads);
+// Bp: B already packed by pack_b_all with the active micro-kernel (null: B is packed here).
+void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads,
+             const float* Bp = nullptr);
 
 // Thread pool: runs fn(tid, nt) for tid in [0, nt) with the caller as tid 0. Nested or concurrent
 // calls run on the calling thread alone (nt = 1).

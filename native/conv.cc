@@ -170,20 +170,43 @@ void bias_act(float* out, idx rows, idx cout, const float* bias, int act) {
 
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) { conv2d_bias_act(g, w, cout, nullptr, 0, out); }
 
-void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out) {
-  // DEEPTS_CONV_DIRECT=0 or 1 forces the GEMM or the direct kernel (for A/B measurements and tests).
+namespace {
+
+// DEEPTS_CONV_DIRECT=0 or 1 forces the GEMM or the direct kernel (for A/B measurements and tests).
+int direct_mode() {
   static const int mode = std::getenv("DEEPTS_CONV_DIRECT") ? std::atoi(std::getenv("DEEPTS_CONV_DIRECT")) : -1;
+  return mode;
+}
+
+bool takes_direct(const ConvGeom& g, idx cout) { return direct_mode() == 1 || (direct_mode() < 0 && use_direct(g, cout)); }
+
+}  // namespace
+
+idx conv2d_packed_bytes(const ConvGeom& g, idx cout) {
+  if (g.rows() == 0 || takes_direct(g, cout)) return 0;
+  return winograd_applies(g, cout, true) ? winograd_packed_bytes(g.c, cout) : packed_b_bytes(g.cols(), cout);
+}
+
+void conv2d_pack_filter(const ConvGeom& g, const float* w, idx cout, void* buf) {
+  if (winograd_applies(g, cout, true)) winograd_pack(w, g.c, cout, buf);
+  else pack_b_tagged(g.cols(), cout, MatRef{w, cout, 1}, buf);
+}
+
+void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed,
+                     idx packed_bytes) {
   if (g.rows() == 0) return;
-  if (mode == 1 || (mode < 0 && use_direct(g, cout))) {
+  if (takes_direct(g, cout)) {
     conv2d_direct(g, w, cout, out, bias, act);
     return;
   }
-  if (winograd_applies(g, cout)) {
-    conv2d_winograd(g, w, cout, false, bias, act, out);
+  const float* up = winograd_packed_data(packed, packed_bytes, g.c, cout);
+  if (winograd_applies(g, cout, up != nullptr)) {
+    conv2d_winograd(g, w, cout, false, bias, act, out, up);
     return;
   }
-  if (is_pointwise(g)) gemm(g.rows(), cout, g.c, MatRef{g.x, g.c, 1}, MatRef{w, cout, 1}, out, cout, false);
-  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true);
+  const float* wp = packed_b_data(packed, packed_bytes, g.cols(), cout);
+  if (is_pointwise(g)) gemm_ex(g.rows(), cout, g.c, ASrc{MatRef{g.x, g.c, 1}, nullptr}, MatRef{w, cout, 1}, out, cout, false, true, wp);
+  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true, wp);
   bias_act(out, g.rows(), cout, bias, act);
 }
 

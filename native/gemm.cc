@@ -127,8 +127,9 @@ inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* 
 namespace {
 
 // Computes rows [i0, i1) x columns [j0, j1) of C (global indices) on the calling thread.
+// Bp: B pre-packed by pack_b_all for np columns (null: packed here, block by block).
 void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatRef& B, float* C, idx ldc,
-                bool accumulate) {
+                bool accumulate, const float* Bp = nullptr, idx np = 0) {
   const idx M = i1 - i0, N = j1 - j0;
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
@@ -157,8 +158,10 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
       pack_a(A, i0, pc, M, kc, mr, bufA);
       for (idx jr = j0; jr < j1; jr += nr) {
         idx cols = min_(nr, j1 - jr);
-        pack_b(B, pc, jr, kc, cols, nr, bufB);
-        if (B.cs == 1 && jr + nr < j1) {
+        const float* bpan = bufB;
+        if (Bp) bpan = Bp + pc * np + jr * kc;
+        else pack_b(B, pc, jr, kc, cols, nr, bufB);
+        if (!Bp && B.cs == 1 && jr + nr < j1) {
           // The next panel's rows are kc short strided reads that the hardware prefetcher does not
           // follow: request them now, while this panel computes.
           const float* nb = B.p + pc * B.rs + jr + nr;
@@ -171,7 +174,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
           idx rows = min_(mr, M - ir);
           float* c = C + (i0 + ir) * ldc + jr;
           const float* ap = bufA + ir * kc;
-          micro_tile(uk, kc, ap, bufB, c, ldc, rows, cols, acc, tile);
+          micro_tile(uk, kc, ap, bpan, c, ldc, rows, cols, acc, tile);
         }
       }
     }
@@ -184,13 +187,15 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
     for (idx pc = 0; pc < K; pc += KC) {
       idx kc = min_(KC, K - pc);
       int acc = accumulate || pc > 0;
-      pack_b(B, pc, jc, kc, nc, nr, bufB);
+      const float* bblk = bufB;
+      if (Bp) bblk = Bp + pc * np + jc * kc;
+      else pack_b(B, pc, jc, kc, nc, nr, bufB);
       for (idx ic = i0; ic < i1; ic += MC) {
         idx mc = min_(MC, i1 - ic);
         pack_a(A, ic, pc, mc, kc, mr, bufA);
         for (idx jr = 0; jr < nc; jr += nr) {
           idx cols = min_(nr, nc - jr);
-          const float* bp = bufB + jr * kc;
+          const float* bp = bblk + jr * kc;
           for (idx ir = 0; ir < mc; ir += mr) {
             idx rows = min_(mr, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
@@ -267,11 +272,12 @@ bool gemm_thin(idx M, idx N, idx K, const ASrc& A, const MatRef& B, float* C, id
 
 }  // namespace
 
-void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads) {
+void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads, const float* Bp) {
   int nt = threads ? threads_for(2.0 * M * N * K) : 1;
   if (gemm_thin(M, N, K, A, B, C, ldc, accumulate, nt)) return;
+  const idx np = (N + ukernel().nr - 1) / ukernel().nr * ukernel().nr;
   if (nt <= 1) {
-    gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate);
+    gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np);
     return;
   }
   const UKernel& uk = ukernel();
@@ -281,13 +287,13 @@ void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bo
   parallel(nt, [&](int tid, int n) {
     // n < nt only when the pool ran the job inline: then this call covers the whole product.
     if (n != nt) {
-      gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate);
+      gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np);
       return;
     }
     idx i0, i1, j0, j1;
     split_range(M, tid / tn, tm, uk.mr, &i0, &i1);
     split_range(N, tid % tn, tn, uk.nr, &j0, &j1);
-    gemm_block(i0, i1, j0, j1, K, A, B, C, ldc, accumulate);
+    gemm_block(i0, i1, j0, j1, K, A, B, C, ldc, accumulate, Bp, np);
   });
 }
 
@@ -342,5 +348,47 @@ void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx
   }
   if (K <= 0) fill_zero(M, N, C, ldc);
 }
+
+namespace {
+
+// The header of a tagged packed operand: what it was packed for, so a later call with another micro-kernel
+// (setIsa) or other dimensions ignores it instead of reading panels of the wrong shape.
+struct PackedHeader {
+  std::uint32_t magic;
+  std::int32_t isa;
+  std::int64_t K, N, kc, nr;
+};
+static_assert(sizeof(PackedHeader) <= 64, "the header fits the 64 bytes before the data");
+
+}  // namespace
+
+void write_packed_header(void* buf, std::uint32_t magic, idx K, idx N) {
+  const UKernel& uk = ukernel();
+  PackedHeader h{magic, static_cast<std::int32_t>(isa_active()), K, N, uk.kc, uk.nr};
+  std::memcpy(buf, &h, sizeof h);
+}
+
+const float* packed_data(const void* buf, idx bytes, std::uint32_t magic, idx K, idx N, idx need) {
+  if (!buf || bytes < need || reinterpret_cast<std::uintptr_t>(buf) % 64 != 0) return nullptr;
+  PackedHeader h;
+  std::memcpy(&h, buf, sizeof h);
+  const UKernel& uk = ukernel();
+  if (h.magic != magic || h.isa != static_cast<std::int32_t>(isa_active()) || h.K != K || h.N != N || h.kc != uk.kc || h.nr != uk.nr)
+    return nullptr;
+  return reinterpret_cast<const float*>(static_cast<const char*>(buf) + 64);
+}
+
+namespace {
+constexpr std::uint32_t kPackedB = 0x4b434150;  // "PACK"
+}  // namespace
+
+idx packed_b_bytes(idx K, idx N) { return 64 + packed_b_size(K, N) * static_cast<idx>(sizeof(float)); }
+
+void pack_b_tagged(idx K, idx N, MatRef B, void* buf) {
+  write_packed_header(buf, kPackedB, K, N);
+  pack_b_all(K, N, B, reinterpret_cast<float*>(static_cast<char*>(buf) + 64));
+}
+
+const float* packed_b_data(const void* buf, idx bytes, idx K, idx N) { return packed_data(buf, bytes, kPackedB, K, N, packed_b_bytes(K, N)); }
 
 }  // namespace dt

@@ -15,16 +15,30 @@ namespace dt {
 // out [n, oh, ow, cout] = conv2d(g.x, w [kh, kw, c, cout]).
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out);
 // The same with a fused epilogue: + bias [cout] (null: none), then act (0 linear, 1 relu, 2 relu6).
-void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out);
+// packed: bytes from conv2d_pack_filter for this filter (null, or packed for another path: ignored).
+void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed = nullptr,
+                     idx packed_bytes = 0);
+// How conv2d_bias_act would use a filter prepared once for g: the bytes to allocate (0: nothing to
+// prepare, a direct kernel reads it as it is), then conv2d_pack_filter fills them (64-byte aligned buf).
+idx conv2d_packed_bytes(const ConvGeom& g, idx cout);
+void conv2d_pack_filter(const ConvGeom& g, const float* w, idx cout, void* buf);
 // dx [n, h, w, c] from dy [n, oh, ow, cout]; g describes the forward conv (g.x unused).
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx);
 // dw [kh, kw, c, cout] from g.x and dy [n, oh, ow, cout].
 void conv2d_backprop_filter(const ConvGeom& g, const float* dy, idx cout, float* dw);
-// Whether conv2d_winograd computes g (3x3, stride 1, no dilation, 16+ channels in and out).
-bool winograd_applies(const ConvGeom& g, idx cout);
+// Whether conv2d_winograd computes g (3x3, stride 1, no dilation, 16+ channels in and out, enough tiles;
+// fewer with a prepacked filter).
+bool winograd_applies(const ConvGeom& g, idx cout, bool prepacked = false);
 // out [n, oh, ow, cout] = conv2d(g.x, w) + bias, act, by Winograd F(2x2, 3x3) (native/winograd.cc). With
 // flip, w is [3, 3, cout, g.c] and is used mirrored with its channel axes swapped (an input gradient).
-void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out);
+// packed: the filter already transformed by winograd_pack (then w is not read), or null.
+void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out,
+                     const float* packed = nullptr);
+// A filter w [3, 3, cin, cout] transformed and packed once for conv2d_winograd: winograd_packed_bytes at a
+// 64-byte aligned buf; winograd_packed_data gives it back, or null when packed for another kernel or shape.
+idx winograd_packed_bytes(idx cin, idx cout);
+void winograd_pack(const float* w, idx cin, idx cout, void* buf);
+const float* winograd_packed_data(const void* buf, idx bytes, idx cin, idx cout);
 // dw [3, 3, g.c, cout] from g.x and dy [n, oh, ow, cout] by the same algorithm (its adjoint), when it applies.
 void conv2d_winograd_filter(const ConvGeom& g, const float* dy, idx cout, float* dw);
 // Convolutions computed by conv2d_winograd and conv2d_winograd_filter so far (tests read it through info()).

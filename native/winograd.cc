@@ -82,24 +82,45 @@ std::atomic<std::uint64_t> calls{0};
 
 std::uint64_t winograd_calls() { return calls.load(std::memory_order_relaxed); }
 
-bool winograd_applies(const ConvGeom& g, idx cout) {
+bool winograd_applies(const ConvGeom& g, idx cout, bool prepacked) {
   // Few channels: the transforms (per channel) outweigh the saved products. Few tiles: the filter
-  // transform (16 x cin x cout, redone every call) is not amortized (7x7x512 at batch 1 has 16 tiles).
+  // transform (16 x cin x cout) is not amortized when redone every call (7x7x512 at batch 1 has 16 tiles);
+  // a filter transformed once (winograd_pack) leaves only the per-tile transforms.
   const idx tiles = g.n * ((g.oh + 1) / 2) * ((g.ow + 1) / 2);
   return enabled() && g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.c >= 16 && cout >= 16 &&
-         tiles >= 48;
+         tiles >= (prepacked ? 4 : 48);
 }
 
-void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out) {
+namespace {
+constexpr std::uint32_t kWinograd = 0x4f4e4957;  // "WINO"
+}  // namespace
+
+idx winograd_packed_bytes(idx cin, idx cout) { return 64 + 16 * packed_b_size(cin, cout) * static_cast<idx>(sizeof(float)); }
+
+void winograd_pack(const float* w, idx cin, idx cout, void* buf) {
+  write_packed_header(buf, kWinograd, cin, cout);
+  filter_transform(w, cin, cout, false, reinterpret_cast<float*>(static_cast<char*>(buf) + 64));
+}
+
+const float* winograd_packed_data(const void* buf, idx bytes, idx cin, idx cout) {
+  return packed_data(buf, bytes, kWinograd, cin, cout, winograd_packed_bytes(cin, cout));
+}
+
+void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, const float* bias, int act, float* out, const float* packed) {
   calls.fetch_add(1, std::memory_order_relaxed);
   const idx cin = g.c;
   WinoArgs a{g.x, g.n, g.h, g.w, cin, g.oh, g.ow, g.pt, g.pl, (g.oh + 1) / 2, (g.ow + 1) / 2, cout, bias, act, out};
   const idx tiles = g.n * a.th * a.tw;
   const idx psize = packed_b_size(cin, cout);
   // 64-byte aligned: the micro-kernels load B panels with aligned loads (psize is a multiple of 16 floats).
-  std::vector<float> ubuf(static_cast<size_t>(16 * psize + 16));
-  float* Up = ubuf.data() + ((64 - reinterpret_cast<std::uintptr_t>(ubuf.data()) % 64) % 64) / sizeof(float);
-  filter_transform(w, cin, cout, flip, Up);
+  std::vector<float> ubuf;
+  const float* Up = packed;
+  if (!Up) {
+    ubuf.resize(static_cast<size_t>(16 * psize + 16));
+    float* u = ubuf.data() + ((64 - reinterpret_cast<std::uintptr_t>(ubuf.data()) % 64) % 64) / sizeof(float);
+    filter_transform(w, cin, cout, flip, u);
+    Up = u;
+  }
   std::vector<float> zeros(static_cast<size_t>(cin), 0.0f);
   const Chunks ck = chunking(tiles, cin, cout);
   const idx tc = ck.tc, chunks = ck.chunks;

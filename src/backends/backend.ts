@@ -112,6 +112,9 @@ export interface BiasActivationParams {
   residual?: Tensor | null;
 }
 
+/** A filter a backend prepared for repeated convolutions (opaque outside the backend). */
+export type PackedFilter = ArrayBuffer;
+
 export interface Kernels {
   // elementwise
   unary(op: UnaryOp, x: Tensor): Tensor;
@@ -158,7 +161,16 @@ export interface Kernels {
   // none; [cout], or [C * multiplier] for depthwise, same dtype as x), then the activation, in one pass.
   // `out`, when given, is storage of the output's size and dtype to write into (its old contents are
   // ignored; the result is a tensor over it): the inference plan recycles dead activations this way.
-  conv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray): Tensor;
+  // `packed`: the filter prepared by packConv2dFilter for repeated calls (ignored when it no longer fits).
+  conv2dBiasActivation(
+    x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray, packed?: PackedFilter | null,
+  ): Tensor;
+  /**
+   * The filter w laid out once for the backend's convolution of an input of shape `xShape` with geometry p,
+   * to pass to conv2dBiasActivation on every later call with the same w (the inference plan's constant
+   * weights); null when the backend has nothing to prepare for that convolution.
+   */
+  packConv2dFilter(xShape: Shape, w: Tensor, p: Conv2dParams): PackedFilter | null;
   depthwiseConv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray): Tensor;
 
   // pooling (NHWC)

@@ -2,7 +2,7 @@
 // ZeroPadding2D -> DepthwiseConv2D -> BatchNormalization -> ReLU(6) replaced by one convolution with the
 // padding and the batch norm folded into it, followed by one biasActivation pass. Used only when nothing
 // records gradients and the chain's layers run in inference mode (see Model.call).
-import type { BiasActivation } from "../backends/backend.js";
+import type { BiasActivation, Conv2dParams, PackedFilter } from "../backends/backend.js";
 import { kernels } from "../backends/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
@@ -40,6 +40,8 @@ interface Folded {
   kernel: Tensor | null;
   bias: Tensor | null;
   scale: Tensor | null;
+  /** The kernel as the backend prepared it for inputs of shape `forShape` (a conv2d's GEMM operand). */
+  packed?: { forShape: string; filter: PackedFilter | null };
 }
 
 /** A chain of nodes run as one convolution (or matmul) and one biasActivation pass. */
@@ -357,7 +359,7 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
       const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
       y = dw
         ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out)
-        : k.conv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out);
+        : k.conv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out, packedKernel(f, x.shape, g));
       if (residual && sameShape(residual, y)) {
         y = k.biasActivation(y, null, act, null, { axis: step.axis, alpha: step.act.alpha, inPlace: true, residual });
       } else if (residual) {
@@ -379,6 +381,16 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
   // In place over the conv/matmul output, which nothing else can see (saves a fresh allocation per layer).
   if (f.bias || f.scale || residual || step.act.kind !== "linear") y = k.biasActivation(y, f.bias, step.act.kind, f.scale, { ...params, residual });
   return step.after ? step.after(y) : y;
+}
+
+/**
+ * The folded conv2d kernel prepared by the backend for inputs of `shape` (packed once, then reused by every
+ * call: the kernel is constant until the weights change, which refolds). Costs a second copy of the kernel.
+ */
+function packedKernel(f: Folded, shape: readonly number[], g: Conv2dParams): PackedFilter | null {
+  const forShape = shape.join(",");
+  if (f.packed?.forShape !== forShape) f.packed = { forShape, filter: kernels().packConv2dFilter(shape, f.kernel!, g) };
+  return f.packed.filter;
 }
 
 function sameShape(a: Tensor, b: Tensor): boolean {

@@ -119,3 +119,50 @@ describe("fused conv epilogue into given storage (the inference plan's recycled 
         assert.throws(() => f(x, w, b, "relu", c.p, new Float32Array(3)), /out holds 3 Float32Array values, the output needs \d+/);
       });
 });
+
+describe("native conv2dBiasActivation with a filter prepared once (packConv2dFilter)", { skip }, () => {
+  const native = addon ? createNativeBackend(addon).kernels : jsKernels;
+  // The GEMM (pointwise, im2col, strided), Winograd (many tiles; few tiles, which only a prepared
+  // filter takes), and the direct kernel (nothing to prepare).
+  const cases: { x: number[]; w: number[]; p: Conv2dParams; prepared: boolean; winograd: boolean }[] = [
+    { x: [1, 14, 14, 40], w: [1, 1, 40, 70], p: p([1, 1], [0, 0, 0, 0]), prepared: true, winograd: false },
+    { x: [2, 9, 9, 24], w: [3, 3, 24, 20], p: p([2, 2], [1, 1, 1, 1]), prepared: true, winograd: false },
+    { x: [2, 16, 16, 32], w: [3, 3, 32, 48], p: p([1, 1], [1, 1, 1, 1]), prepared: true, winograd: true },
+    { x: [1, 7, 7, 64], w: [3, 3, 64, 32], p: p([1, 1], [1, 1, 1, 1]), prepared: true, winograd: true },
+    { x: [1, 12, 12, 3], w: [3, 3, 3, 16], p: p([1, 1], [1, 1, 1, 1]), prepared: false, winograd: false },
+  ];
+  for (const c of cases)
+    it(`x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {
+      const x = rand(c.x, 2);
+      const w = rand(c.w);
+      const b = rand([c.w[3]], 1);
+      const want = jsKernels.conv2dBiasActivation(x, w, b, "relu", c.p);
+      eachNativeSetting(addon!, (m) => {
+        const packed = native.packConv2dFilter(x.shape, w, c.p);
+        assert.equal(packed !== null, c.prepared, m);
+        const before = addon!.info().winogradCalls;
+        for (let r = 0; r < 2; r++)
+          assertClose(native.conv2dBiasActivation(x, w, b, "relu", c.p, undefined, packed), want, { rtol: 1e-4, atol: 1e-4, msg: `${m} run ${r}` });
+        if (process.env.DEEPTS_WINOGRAD !== "0") assert.equal(addon!.info().winogradCalls - before, c.winograd ? 2 : 0, `${m} Winograd`);
+      }, { threads: [1, 2] });
+    });
+
+  it("ignores a filter prepared for another path or instruction set (and still computes the right thing)", () => {
+    const x = rand([2, 16, 16, 32], 2);
+    const w = rand([3, 3, 32, 48]);
+    const same = p([1, 1], [1, 1, 1, 1]);
+    const forWinograd = native.packConv2dFilter(x.shape, w, same)!;
+    const strided = p([2, 2], [1, 1, 1, 1]);
+    assertClose(native.conv2dBiasActivation(x, w, null, "linear", strided, undefined, forWinograd), jsKernels.conv2d(x, w, strided), { rtol: 1e-4, atol: 1e-4 });
+    const forGemm = native.packConv2dFilter(x.shape, w, strided)!;
+    assertClose(native.conv2dBiasActivation(x, w, null, "linear", same, undefined, forGemm), jsKernels.conv2d(x, w, same), { rtol: 1e-4, atol: 1e-4 });
+    const { isa, isas } = addon!.info();
+    const other = isas.find((i) => i !== isa);
+    if (other) {
+      eachNativeSetting(addon!, () => {
+        assertClose(native.conv2dBiasActivation(x, w, null, "linear", strided, undefined, forGemm), jsKernels.conv2d(x, w, strided), { rtol: 1e-4, atol: 1e-4 });
+      }, { isas: [other], threads: [2] });
+    }
+    assert.throws(() => native.conv2dBiasActivation(x, w, null, "linear", same, undefined, new Float32Array(4) as unknown as ArrayBuffer), /argument 6 must be an ArrayBuffer/);
+  });
+});

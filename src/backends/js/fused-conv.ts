@@ -30,3 +30,8 @@ export function depthwiseConv2dBiasActivation(
 ): Tensor {
   return epilogue(depthwiseConv2d(x, w, p), bias, activation, out);
 }
+
+/** The reference backend prepares nothing. */
+export function packConv2dFilter(): null {
+  return null;
+}

@@ -9,7 +9,10 @@ export interface ConvAddon {
   conv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
-  conv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
+  conv2dBiasActivation(
+    x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array, packed?: ArrayBuffer | null,
+  ): void;
+  conv2dPackFilter(w: Float32Array, geom: Int32Array): ArrayBuffer | null;
   depthwiseConv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
 }
 
@@ -38,7 +41,7 @@ function fusable(x: Tensor, w: Tensor, bias: Tensor | null, channels: number): b
 /** conv2d, its two backprops and the fused-epilogue convolutions on the addon; other dtypes go to the js kernels. */
 export function convKernels(
   addon: Addon,
-): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "conv2dBiasActivation" | "depthwiseConv2dBiasActivation"> {
+): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "conv2dBiasActivation" | "depthwiseConv2dBiasActivation" | "packConv2dFilter"> {
   const a = addon as unknown as ConvAddon;
   return {
     conv2d(x, w, p) {
@@ -64,15 +67,23 @@ export function convKernels(
       a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
     },
-    conv2dBiasActivation(x, w, bias, activation, p, out) {
+    conv2dBiasActivation(x, w, bias, activation, p, out, packed) {
       const [n, h, wd] = x.shape;
       const [kh, kw, , cout] = w.shape;
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
       if (!fusable(x, w, bias, cout) || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p, out);
       const y = outBuffer("conv2dBiasActivation", out, n * oh * ow * cout);
-      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p));
+      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p), packed ?? null);
       return new Tensor(y, [n, oh, ow, cout], "float32");
+    },
+    packConv2dFilter(xShape, w, p) {
+      const [, h, wd] = xShape;
+      const [kh, kw] = w.shape;
+      const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
+      const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
+      if (w.dtype !== "float32" || xShape[3] !== w.shape[2] || oh <= 0 || ow <= 0) return null;
+      return a.conv2dPackFilter(f32(w), geometry(xShape, w.shape, oh, ow, p));
     },
     depthwiseConv2dBiasActivation(x, w, bias, activation, p, out) {
       const [n, h, wd, c] = x.shape;
