@@ -90,9 +90,16 @@ const float* packed_b_data(const void* buf, idx bytes, idx K, idx N);
 void write_packed_header(void* buf, std::uint32_t magic, idx K, idx N);
 const float* packed_data(const void* buf, idx bytes, std::uint32_t magic, idx K, idx N, idx need);
 // General form: A may be an implicit im2col matrix; `threads` false runs on the calling thread.
+// What gemm_ex applies to each block of C once it is complete, while it is still in cache: + bias[col]
+// (null: none), then act (0 linear, 1 relu, 2 relu6; NaN stays NaN).
+struct Epilogue {
+  const float* bias;
+  int act;
+};
+
 // Bp: B already packed by pack_b_all with the active micro-kernel (null: B is packed here).
 void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads,
-             const float* Bp = nullptr);
+             const float* Bp = nullptr, const Epilogue* ep = nullptr);
 
 // Thread pool: runs fn(tid, nt) for tid in [0, nt) with the caller as tid 0. Nested or concurrent
 // calls run on the calling thread alone (nt = 1).

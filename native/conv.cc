@@ -155,17 +155,6 @@ void conv2d_backprop_filter_direct(const ConvGeom& g, const float* dy, idx cout,
     for (idx o = 0; o < cout; o++) dw[k * cout + o] = dwt[((o >> 4) * K + k) * 16 + (o & 15)];
 }
 
-// The epilogue of the GEMM paths: one threaded pass over the output just written.
-void bias_act(float* out, idx rows, idx cout, const float* bias, int act) {
-  if (!bias && !act) return;
-  int nt = static_cast<double>(rows) * cout < 65536 ? 1 : num_threads();
-  parallel(nt, [&](int tid, int n) {
-    idx r0, r1;
-    split_range(rows, tid, n, 1, &r0, &r1);
-    if (r1 > r0) DT_SIMD_CALL(bias_act_rows, out + r0 * cout, r1 - r0, cout, bias, act);
-  });
-}
-
 }  // namespace
 
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out) { conv2d_bias_act(g, w, cout, nullptr, 0, out); }
@@ -205,9 +194,11 @@ void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* b
     return;
   }
   const float* wp = packed_b_data(packed, packed_bytes, g.cols(), cout);
-  if (is_pointwise(g)) gemm_ex(g.rows(), cout, g.c, ASrc{MatRef{g.x, g.c, 1}, nullptr}, MatRef{w, cout, 1}, out, cout, false, true, wp);
-  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true, wp);
-  bias_act(out, g.rows(), cout, bias, act);
+  // Bias and activation on each block of the output as the GEMM finishes it, while it is in cache.
+  const Epilogue ep{bias, act};
+  const Epilogue* epp = bias || act ? &ep : nullptr;
+  if (is_pointwise(g)) gemm_ex(g.rows(), cout, g.c, ASrc{MatRef{g.x, g.c, 1}, nullptr}, MatRef{w, cout, 1}, out, cout, false, true, wp, epp);
+  else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true, wp, epp);
 }
 
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx) {

@@ -107,16 +107,31 @@ void fill_zero(idx M, idx N, float* C, idx ldc) {
   for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
 }
 
+// The epilogue on rows x cols of C at c (columns from col0).
+inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, idx col0) {
+  for (idx i = 0; i < rows; i++) {
+    float* r = c + i * ldc;
+    if (ep.bias)
+      for (idx j = 0; j < cols; j++) r[j] += ep.bias[col0 + j];
+    if (ep.act == 1)
+      for (idx j = 0; j < cols; j++) r[j] = r[j] > 0.0f ? r[j] : (r[j] != r[j] ? r[j] : 0.0f);
+    else if (ep.act == 2)
+      for (idx j = 0; j < cols; j++) r[j] = r[j] > 0.0f ? (r[j] < 6.0f ? r[j] : 6.0f) : (r[j] != r[j] ? r[j] : 0.0f);
+  }
+}
+
 // One micro-tile of C: rows x cols (at most mr x nr) at c; partial tiles go through `tile` (mr * nr floats).
+// ep (the last k-block only): applied to the finished tile, columns from col0.
 inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* bp, float* c, idx ldc, idx rows, idx cols,
-                       int acc, float* tile) {
+                       int acc, float* tile, const Epilogue* ep = nullptr, idx col0 = 0) {
   if (rows == uk.mr && cols == uk.nr) {
     uk.fn(kc, ap, bp, c, ldc, acc);
-    return;
+  } else {
+    uk.fn(kc, ap, bp, tile, uk.nr, 0);
+    for (idx i = 0; i < rows; i++)
+      for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * uk.nr + j];
   }
-  uk.fn(kc, ap, bp, tile, uk.nr, 0);
-  for (idx i = 0; i < rows; i++)
-    for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * uk.nr + j];
+  if (ep) epilogue(*ep, c, ldc, rows, cols, col0);
 }
 
 }  // namespace
@@ -127,13 +142,15 @@ inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* 
 namespace {
 
 // Computes rows [i0, i1) x columns [j0, j1) of C (global indices) on the calling thread.
-// Bp: B pre-packed by pack_b_all for np columns (null: packed here, block by block).
+// Bp: B pre-packed by pack_b_all for np columns (null: packed here, block by block). ep: applied to each
+// micro-tile after its last k-block.
 void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatRef& B, float* C, idx ldc,
-                bool accumulate, const float* Bp = nullptr, idx np = 0) {
+                bool accumulate, const float* Bp = nullptr, idx np = 0, const Epilogue* ep = nullptr) {
   const idx M = i1 - i0, N = j1 - j0;
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!accumulate) fill_zero(M, N, C + i0 * ldc + j0, ldc);
+    if (ep) epilogue(*ep, C + i0 * ldc + j0, ldc, M, N, j0);
     return;
   }
   const UKernel& uk = ukernel();
@@ -174,7 +191,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
           idx rows = min_(mr, M - ir);
           float* c = C + (i0 + ir) * ldc + jr;
           const float* ap = bufA + ir * kc;
-          micro_tile(uk, kc, ap, bpan, c, ldc, rows, cols, acc, tile);
+          micro_tile(uk, kc, ap, bpan, c, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jr);
         }
       }
     }
@@ -200,7 +217,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
             idx rows = min_(mr, mc - ir);
             float* c = C + (ic + ir) * ldc + jc + jr;
             const float* ap = bufA + ir * kc;
-            micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile);
+            micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jc + jr);
           }
         }
       }
@@ -272,12 +289,16 @@ bool gemm_thin(idx M, idx N, idx K, const ASrc& A, const MatRef& B, float* C, id
 
 }  // namespace
 
-void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads, const float* Bp) {
+void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads, const float* Bp,
+             const Epilogue* ep) {
   int nt = threads ? threads_for(2.0 * M * N * K) : 1;
-  if (gemm_thin(M, N, K, A, B, C, ldc, accumulate, nt)) return;
+  if (gemm_thin(M, N, K, A, B, C, ldc, accumulate, nt)) {
+    if (ep) epilogue(*ep, C, ldc, M, N, 0);
+    return;
+  }
   const idx np = (N + ukernel().nr - 1) / ukernel().nr * ukernel().nr;
   if (nt <= 1) {
-    gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np);
+    gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np, ep);
     return;
   }
   const UKernel& uk = ukernel();
@@ -287,13 +308,13 @@ void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bo
   parallel(nt, [&](int tid, int n) {
     // n < nt only when the pool ran the job inline: then this call covers the whole product.
     if (n != nt) {
-      gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np);
+      gemm_block(0, M, 0, N, K, A, B, C, ldc, accumulate, Bp, np, ep);
       return;
     }
     idx i0, i1, j0, j1;
     split_range(M, tid / tn, tm, uk.mr, &i0, &i1);
     split_range(N, tid % tn, tn, uk.nr, &j0, &j1);
-    gemm_block(i0, i1, j0, j1, K, A, B, C, ldc, accumulate, Bp, np);
+    gemm_block(i0, i1, j0, j1, K, A, B, C, ldc, accumulate, Bp, np, ep);
   });
 }
 

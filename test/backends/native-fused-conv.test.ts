@@ -50,6 +50,10 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
     { x: [1, 7, 9, 12], w: [3, 3, 12, 70], p: p([1, 1], [1, 1, 1, 1]) },
     { x: [2, 6, 6, 40], w: [1, 1, 40, 100], p: p([1, 1], [0, 0, 0, 0]) },
     { x: [1, 9, 8, 9], w: [2, 3, 9, 5], p: p([1, 2], [1, 0, 2, 1], [2, 1]) },
+    // Three output pixels: the GEMM's thin path (no packing), its epilogue after the product.
+    { x: [1, 1, 3, 24], w: [1, 1, 24, 100], p: p([1, 1], [0, 0, 0, 0]) },
+    // Deep enough for several k-blocks: the epilogue only after the last one.
+    { x: [1, 5, 5, 400], w: [3, 3, 400, 40], p: p([1, 1], [1, 1, 1, 1]) },
   ];
   const dwCases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
     { x: [1, 12, 11, 37], w: [3, 3, 37, 1], p: p([1, 1], [1, 1, 1, 1]) },
