@@ -8,10 +8,18 @@ import type { Tape } from "./tape.js";
 
 /**
  * Reverse-mode accumulation over a tape: the gradients of `targets` (seeded with `seeds`) with
- * respect to every tensor on a path from `sourceIds`. Gradient rules run with this tape paused,
- * so outer tapes record them (higher-order gradients).
+ * respect to the tensors of `sourceIds` (the returned map holds those). Gradient rules run with this
+ * tape paused, so outer tapes record them (higher-order gradients). With `consume`, the tape's records
+ * are dropped as they are processed (the tape is discarded afterwards).
+ *
+ * Memory: an intermediate gradient is dropped once the record producing its tensor has run (every
+ * consumer of that tensor comes later on the tape, so its gradient is complete by then), and with
+ * `consume` each record's saved tensors go with it, so activations and gradients are freed as the pass
+ * moves back instead of all living until it ends.
  */
-export function backprop(tape: Tape, targets: Tensor[], seeds: Tensor[], sourceIds: ReadonlySet<number>): Map<number, Tensor> {
+export function backprop(
+  tape: Tape, targets: Tensor[], seeds: Tensor[], sourceIds: ReadonlySet<number>, consume = false,
+): Map<number, Tensor> {
   const records = tape.records;
   // Forward pass over the tape: which records lie downstream of a source.
   const reachable = new Set<number>(sourceIds);
@@ -46,10 +54,12 @@ export function backprop(tape: Tape, targets: Tensor[], seeds: Tensor[], sourceI
       });
       if (!any) continue;
       const dxs = r.backward(dys, r.inputs.map((x) => isFloat(x.dtype) && reachable.has(x.id)));
+      for (const y of r.outputs) if (!sourceIds.has(y.id)) grads.delete(y.id);
       r.inputs.forEach((x, k) => {
         const g = dxs[k];
         if (g && isFloat(x.dtype) && reachable.has(x.id)) accumulate(x, g, r.name);
       });
+      if (consume) records.length = i;
     }
   } finally {
     tape.recording = wasRecording;

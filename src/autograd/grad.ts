@@ -25,7 +25,7 @@ function run(f: Fn, args: TensorLike[], op: string): { value: Tensor; grads: Ten
     popTape(tape);
   }
   if (!isFloat(value.dtype)) throw new TypeError(`${op}: the function returned a ${value.dtype} tensor; it must return a float tensor`);
-  const g = backprop(tape, [value], [onesLike(value)], new Set(xs.map((x) => x.id)));
+  const g = backprop(tape, [value], [onesLike(value)], new Set(xs.map((x) => x.id)), true);
   return { value, grads: xs.map((x) => g.get(x.id) ?? zerosLike(x)) };
 }
 

@@ -116,7 +116,7 @@ export class GradientTape {
     const srcTensors = list.map((s) => (s instanceof Variable ? (this.tape.variableReads.get(s) ?? s.value) : s));
     // Only watched sources are differentiable (an unwatched, non-trainable variable is unconnected).
     const ids = srcTensors.map((t) => t.id).filter((id) => this.tape.watched.has(id));
-    const grads = backprop(this.tape, targets, seeds, new Set(ids));
+    const grads = backprop(this.tape, targets, seeds, new Set(ids), !this.persistent);
     if (!this.persistent) {
       this.tape.records = [];
       this.tape.watched.clear();
