@@ -1,5 +1,7 @@
 // Depthwise convolution (NHWC input, filter [kh, kw, c, multiplier]): threaded drivers of the
 // per-instruction-set loops (simd_depthwise.inc). N-API entry points: addon_conv.cc.
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -32,7 +34,26 @@ void parallel_rows(idx rows, double cost_per_row, F&& f) {
 
 }  // namespace
 
-void depthwise_conv2d(const DwArgs& a) { depthwise_conv2d_bias_act(a, nullptr, 0); }
+// Outputs from this size on are streamed to memory (DwArgs::stream): larger than the last-level cache, so
+// their lines would only be read for ownership and evicted before anyone reads them. DEEPTS_DW_STREAM_BYTES
+// overrides it (tests, A/B measurements).
+static double stream_min_bytes() {
+  static const double v = std::getenv("DEEPTS_DW_STREAM_BYTES") ? std::atof(std::getenv("DEEPTS_DW_STREAM_BYTES"))
+                                                                 : 48.0 * (1 << 20);
+  return v;
+}
+
+void depthwise_conv2d(const DwArgs& a) {
+  const ConvGeom& g = a.g;
+  const double bytes = 4.0 * g.rows() * g.c * a.m;
+  if (a.m == 1 && g.c % 4 == 0 && reinterpret_cast<uintptr_t>(a.out) % 16 == 0 && bytes >= stream_min_bytes()) {
+    DwArgs s = a;
+    s.stream = true;
+    depthwise_conv2d_bias_act(s, nullptr, 0);
+    return;
+  }
+  depthwise_conv2d_bias_act(a, nullptr, 0);
+}
 
 void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
   const ConvGeom& g = a.g;

@@ -1,5 +1,8 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { Generator, randomUniform, type Tensor } from "../../src/index.js";
+import { fileURLToPath } from "node:url";
+import { Generator, randomUniform, tensor, type Tensor } from "../../src/index.js";
 import type { Conv2dParams } from "../../src/backends/backend.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
@@ -66,4 +69,50 @@ describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }
       });
     });
   }
+});
+
+// The op wrappers hand the forward and input-gradient kernels uninitialized buffers (native/alloc.ts): every
+// output element must be written, whatever the geometry (all-padding windows, edges, tails).
+describe("native depthwise conv writes every output element", { skip }, () => {
+  type Raw = (a: Float32Array, b: Float32Array, out: Float32Array, geom: Int32Array) => void;
+  const raw = addon as unknown as { depthwiseConv2d: Raw; depthwiseConv2dBackpropInput: Raw };
+  for (const c of cases) {
+    it(`into a NaN-filled output: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} ${JSON.stringify(c.p)}`, () => {
+      const [n, h, wd, ch] = c.x;
+      const [kh, kw, , m] = c.w;
+      const oh = outSize(h, kh, c.p.strides[0], c.p.dilations[0], c.p.pads[0], c.p.pads[1]);
+      const ow = outSize(wd, kw, c.p.strides[1], c.p.dilations[1], c.p.pads[2], c.p.pads[3]);
+      const geom = Int32Array.from([n, h, wd, ch, kh, kw, oh, ow, ...c.p.strides, ...c.p.dilations, c.p.pads[0], c.p.pads[2], m]);
+      const x = rand(c.x);
+      const w = rand(c.w);
+      const dy = rand([n, oh, ow, ch * m]);
+      const want = [jsKernels.depthwiseConv2d(x, w, c.p), jsKernels.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p)];
+      const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(n * oh * ow) };
+      eachIsaAndThreads((label) => {
+        const y = new Float32Array(n * oh * ow * ch * m).fill(NaN);
+        raw.depthwiseConv2d(x.values as Float32Array, w.values as Float32Array, y, geom);
+        assertClose(tensor(y, want[0].shape), want[0], { ...tol, msg: `${label} forward` });
+        const dx = new Float32Array(n * h * wd * ch).fill(NaN);
+        raw.depthwiseConv2dBackpropInput(dy.values as Float32Array, w.values as Float32Array, dx, geom);
+        assertClose(tensor(dx, want[1].shape), want[1], { ...tol, msg: `${label} backprop input` });
+      });
+    });
+  }
+});
+
+// Large outputs are written with non-temporal stores (native/depthwise.cc); DEEPTS_DW_STREAM_BYTES=0 streams
+// every eligible one, so this file run again in a child process checks that path on the same cases.
+describe("native depthwise conv with streamed outputs", { skip: skip || process.env.DEEPTS_DW_STREAM_BYTES === "0" }, () => {
+  it("passes this file's tests with DEEPTS_DW_STREAM_BYTES=0", () => {
+    const file = fileURLToPath(import.meta.url);
+    // Without NODE_TEST_CONTEXT the child reports in TAP (inside a test run it would talk to this runner).
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=tap", file], {
+      env: { ...env, DEEPTS_DW_STREAM_BYTES: "0" },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+    assert.match(r.stdout, /# pass [1-9]/);
+    assert.match(r.stdout, /# fail 0/);
+  });
 });

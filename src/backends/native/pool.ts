@@ -3,6 +3,7 @@ import { jsKernels } from "../js/index.js";
 import type { Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 interface LoopAddon {
   depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
@@ -57,13 +58,14 @@ export function poolKernels(addon: Addon): PoolKernels {
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
       if (oh <= 0 || ow <= 0) return js.depthwiseConv2d(x, w, p);
-      const out = new Float32Array(n * oh * ow * c * m);
+      // The kernel writes every output element (all-padding windows as 0).
+      const out = outputFloat32(n * oh * ow * c * m);
       a.depthwiseConv2d(f32(x), f32(w), out, dwGeometry(x.shape, w.shape, oh, ow, p));
       return new Tensor(out, [n, oh, ow, c * m], "float32");
     },
     depthwiseConv2dBackpropInput(dy, w, xShape, p) {
       if (dy.dtype !== "float32" || w.dtype !== "float32") return js.depthwiseConv2dBackpropInput(dy, w, xShape, p);
-      const dx = new Float32Array(size(xShape));
+      const dx = outputFloat32(size(xShape));
       a.depthwiseConv2dBackpropInput(f32(dy), f32(w), dx, dwGeometry(xShape, w.shape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dx, xShape, "float32");
     },
