@@ -43,16 +43,17 @@ static double stream_min_bytes() {
   return v;
 }
 
-void depthwise_conv2d(const DwArgs& a) {
+// Whether dw_forward may stream a's output: multiplier 1, 16-byte aligned pixels, large.
+static bool streamable(const DwArgs& a) {
   const ConvGeom& g = a.g;
   const double bytes = 4.0 * g.rows() * g.c * a.m;
-  if (a.m == 1 && g.c % 4 == 0 && reinterpret_cast<uintptr_t>(a.out) % 16 == 0 && bytes >= stream_min_bytes()) {
-    DwArgs s = a;
-    s.stream = true;
-    depthwise_conv2d_bias_act(s, nullptr, 0);
-    return;
-  }
-  depthwise_conv2d_bias_act(a, nullptr, 0);
+  return a.m == 1 && g.c % 4 == 0 && reinterpret_cast<uintptr_t>(a.out) % 16 == 0 && bytes >= stream_min_bytes();
+}
+
+void depthwise_conv2d(const DwArgs& a) {
+  DwArgs s = a;
+  s.stream = streamable(a);
+  depthwise_conv2d_bias_act(s, nullptr, 0);
 }
 
 void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
@@ -72,22 +73,34 @@ void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
   });
 }
 
+namespace {
+
+// Stride 1, multiplier 1: dx is the forward depthwise conv of dy with the spatially flipped filter (wf, filled
+// here), padded by (k - 1) d - p before (the forward's inner-pixel fast path then covers most of dx).
+DwArgs flipped_forward(const DwArgs& a, std::vector<float>* wf) {
+  const ConvGeom& g = a.g;
+  const idx taps = g.kh * g.kw, c = g.c;
+  wf->resize(static_cast<size_t>(taps * c));
+  for (idx t = 0; t < taps; t++) std::memcpy(wf->data() + (taps - 1 - t) * c, a.w + t * c, sizeof(float) * c);
+  DwArgs f{};
+  f.g = ConvGeom{a.dy, g.n, g.oh, g.ow, c, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
+                 (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
+  f.m = 1;
+  f.x = a.dy;
+  f.w = wf->data();
+  f.out = a.out;
+  f.stream = streamable(f);
+  return f;
+}
+
+}  // namespace
+
 void depthwise_conv2d_backprop_input(const DwArgs& a) {
   const ConvGeom& g = a.g;
   if (a.m == 1 && g.sh == 1 && g.sw == 1) {
-    // Stride 1: dx is the forward depthwise conv of dy with the spatially flipped filter, padded by
-    // (k - 1) d - p before (the forward's inner-pixel fast path then covers most of dx).
-    const idx taps = g.kh * g.kw, c = g.c;
-    std::vector<float> wf(static_cast<size_t>(taps * c));
-    for (idx t = 0; t < taps; t++) std::memcpy(wf.data() + (taps - 1 - t) * c, a.w + t * c, sizeof(float) * c);
-    DwArgs f{};
-    f.g = ConvGeom{a.dy, g.n, g.oh, g.ow, c, g.kh, g.kw, g.h, g.w, 1, 1, g.dh, g.dw,
-                   (g.kh - 1) * g.dh - g.pt, (g.kw - 1) * g.dw - g.pl};
-    f.m = 1;
-    f.x = a.dy;
-    f.w = wf.data();
-    f.out = a.out;
-    depthwise_conv2d(f);
+    std::vector<float> wf;
+    DwArgs f = flipped_forward(a, &wf);
+    depthwise_conv2d_bias_act(f, nullptr, 0);
     return;
   }
   double cost = static_cast<double>(g.w) * g.kh * g.kw * g.c * a.m;
@@ -107,6 +120,43 @@ void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw) {
     float* acc = tid == 0 ? dw : partial.data() + (tid - 1) * size;
     if (tid > 0) std::memset(acc, 0, sizeof(float) * size);
     if (r1 > r0) DT_SIMD_CALL(dw_backprop_filter, a, r0, r1, acc);
+  });
+  for (int t = 1; t < nt; t++)
+    for (idx i = 0; i < size; i++) dw[i] += partial[(t - 1) * size + i];
+}
+
+void depthwise_conv2d_backprop(const DwArgs& a, float* dw) {
+  const ConvGeom& g = a.g;
+  const idx size = g.kh * g.kw * g.c * a.m;
+  if (a.m != 1 || g.sh != 1 || g.sw != 1) {
+    depthwise_conv2d_backprop_input(a);
+    depthwise_conv2d_backprop_filter(a, dw);
+    return;
+  }
+  // Each thread takes a share of the dx rows (the flipped forward of dy) and the same share of the dy rows
+  // (the filter gradient), interleaved a few rows at a time: the dy rows a dx row reads are the ones the
+  // filter gradient reads next to the x rows it needs, all in cache, so x and dy cross memory once.
+  std::vector<float> wf;
+  const DwArgs f = flipped_forward(a, &wf);
+  const idx rows_dx = g.n * g.h, rows_dy = g.n * g.oh;
+  const double cost = static_cast<double>(rows_dx * g.w + rows_dy * g.ow) * g.kh * g.kw * g.c;
+  const int nt = dw_threads(cost, rows_dx < rows_dy ? rows_dx : rows_dy);
+  std::vector<float> partial(static_cast<size_t>(size) * (nt > 1 ? nt - 1 : 0));
+  std::memset(dw, 0, sizeof(float) * size);
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1, s0, s1;
+    split_range(rows_dx, tid, n, 1, &r0, &r1);
+    split_range(rows_dy, tid, n, 1, &s0, &s1);
+    float* acc = tid == 0 ? dw : partial.data() + (tid - 1) * size;
+    if (tid > 0) std::memset(acc, 0, sizeof(float) * size);
+    const idx na = r1 - r0 > 0 ? r1 - r0 : 0, nb = s1 - s0 > 0 ? s1 - s0 : 0;
+    const idx chunk = 2, steps = ((na > nb ? na : nb) + chunk - 1) / chunk;
+    for (idx k = 0; k < steps; k++) {
+      idx a0 = r0 + na * k / steps, a1 = r0 + na * (k + 1) / steps;
+      idx b0 = s0 + nb * k / steps, b1 = s0 + nb * (k + 1) / steps;
+      if (a1 > a0) DT_SIMD_CALL(dw_forward, f, a0, a1);
+      if (b1 > b0) DT_SIMD_CALL(dw_backprop_filter, a, b0, b1, acc);
+    }
   });
   for (int t = 1; t < nt; t++)
     for (idx i = 0; i < size; i++) dw[i] += partial[(t - 1) * size + i];

@@ -1,7 +1,7 @@
 // Breakdown of the MobileNet depthwise layer benchmark (bench/workloads/conv2d.ts, "MobileNetV2 ... dw 3x3
 // fwd+bwd": x [32,56,56,144], filter [3,3,144,1], same, stride 1): each kernel with a fresh output (what the op
 // does) and into a reused buffer (the kernel alone), the whole tape step, medians of reps, minor page faults per
-// call. DEEPTS_BASE_ADDON=path/to/deepts.node adds a baseline addon, alternating call by call.
+// call (DEEPTS_AB_CPU=1: CPU time instead of wall time). DEEPTS_BASE_ADDON=path/to/deepts.node adds a baseline addon, alternating call by call.
 // Run: node --import tsx bench/profile/depthwise-ab.ts [reps] [n,h,w,c]
 import { createRequire } from "node:module";
 import * as dt from "../../src/index.js";
@@ -34,28 +34,48 @@ const cases: [string, (a: A) => void][] = [
   ["backprop input, fresh", (a) => a.depthwiseConv2dBackpropInput(gs, fs, new Float32Array(n * h * w * c), geom)],
   ["backprop input, uninitialized", (a) => a.depthwiseConv2dBackpropInput(gs, fs, outputFloat32(n * h * w * c), geom)],
   ["backprop filter", (a) => a.depthwiseConv2dBackpropFilter(xs, gs, dwOut, geom)],
+  ["input + filter, separate", (a) => {
+    a.depthwiseConv2dBackpropInput(gs, fs, outputFloat32(n * h * w * c), geom);
+    a.depthwiseConv2dBackpropFilter(xs, gs, dwOut, geom);
+  }],
+  ["both fused (one pass)", (a) => {
+    if (!a.depthwiseConv2dBackprop) throw new Skip();
+    a.depthwiseConv2dBackprop(xs, gs, fs, outputFloat32(n * h * w * c), dwOut, geom);
+  }],
   ["fresh Float32Array + fill(1)", () => new Float32Array(n * h * w * c).fill(1)],
 ];
 
+// DEEPTS_AB_CPU=1 times by process CPU time (with DEEPTS_NUM_THREADS=1: robust on a loaded machine).
+const byCpu = Boolean(process.env.DEEPTS_AB_CPU);
 function time(fn: () => void): [number, number] {
   const f0 = process.resourceUsage().minorPageFault;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   fn();
-  const t = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const t = byCpu ? (c.user + c.system) / 1000 : performance.now() - t0;
   return [t, process.resourceUsage().minorPageFault - f0];
 }
 const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
 const fmt = (t: number[], pf: number[]) => `${med(t).toFixed(1).padStart(7)} ms (min ${Math.min(...t).toFixed(1).padStart(6)}) ${String(med(pf)).padStart(6)} pf`;
 
-for (const [label, fn] of cases) {
-  const res = sides.map(() => ({ t: [] as number[], pf: [] as number[] }));
-  for (let i = 0; i < reps + 1; i++)
+// Every case and side once per round, so load changes hit all of them alike.
+class Skip extends Error {}
+const res = cases.map(() => sides.map(() => ({ t: [] as number[], pf: [] as number[] })));
+for (let i = 0; i < reps + 1; i++)
+  cases.forEach(([, fn], k) =>
     sides.forEach(([, a], j) => {
-      const [t, pf] = time(() => fn(a));
-      if (i > 0) (res[j].t.push(t), res[j].pf.push(pf));
-    });
-  console.log(`${label.padEnd(30)} ${sides.map(([s], j) => `${s}: ${fmt(res[j].t, res[j].pf)}`).join("   ")}`);
-}
+      try {
+        const [t, pf] = time(() => fn(a));
+        if (i > 0) (res[k][j].t.push(t), res[k][j].pf.push(pf));
+      } catch (e) {
+        if (!(e instanceof Skip)) throw e;
+      }
+    }),
+  );
+cases.forEach(([label], k) =>
+  console.log(`${label.padEnd(30)} ${sides.map(([s], j) => `${s}: ${res[k][j].t.length ? fmt(res[k][j].t, res[k][j].pf) : "n/a".padStart(36)}`).join("   ")}`),
+);
 
 // The benchmark's step through the op layer (this tree's addon).
 const step = () => {

@@ -46,6 +46,13 @@ const cases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
   { x: [1, 12, 12, 9], w: [9, 9, 9, 1], p: p([1, 1], [1, 1], [4, 4, 4, 4]) },
   { x: [2, 9, 8, 6], w: [3, 3, 6, 2], p: p([2, 1], [1, 1], [1, 1, 0, 1]) },
   { x: [1, 20, 37, 16], w: [3, 3, 16, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  // Stride 1 with fewer or more output rows than input rows (the fused backprop splits both), dilation,
+  // odd channels, multiplier 3 at stride 1.
+  { x: [2, 9, 10, 12], w: [3, 3, 12, 1], p: p([1, 1], [1, 1], [0, 0, 0, 0]) },
+  { x: [1, 9, 11, 20], w: [3, 3, 20, 1], p: p([1, 1], [2, 2], [2, 2, 2, 2]) },
+  { x: [3, 6, 7, 13], w: [3, 3, 13, 1], p: p([1, 1], [1, 1], [1, 0, 0, 1]) },
+  { x: [1, 7, 8, 5], w: [3, 3, 5, 3], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  { x: [4, 16, 16, 36], w: [3, 3, 36, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
 ];
 
 describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }, () => {
@@ -66,6 +73,9 @@ describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }
         assertClose(native.depthwiseConv2d(x, w, c.p), want[0], { ...tol, msg: `${m} forward` });
         assertClose(native.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p), want[1], { ...tol, msg: `${m} backprop input` });
         assertClose(native.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p), want[2], { ...tol, msg: `${m} backprop filter` });
+        const [dx, dw] = native.depthwiseConv2dBackprop(x, dy, w, c.p);
+        assertClose(dx, want[1], { ...tol, msg: `${m} fused backprop: dx` });
+        assertClose(dw, want[2], { ...tol, msg: `${m} fused backprop: dw` });
       });
     });
   }
@@ -75,7 +85,8 @@ describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }
 // output element must be written, whatever the geometry (all-padding windows, edges, tails).
 describe("native depthwise conv writes every output element", { skip }, () => {
   type Raw = (a: Float32Array, b: Float32Array, out: Float32Array, geom: Int32Array) => void;
-  const raw = addon as unknown as { depthwiseConv2d: Raw; depthwiseConv2dBackpropInput: Raw };
+  type RawBoth = (x: Float32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, dw: Float32Array, geom: Int32Array) => void;
+  const raw = addon as unknown as { depthwiseConv2d: Raw; depthwiseConv2dBackpropInput: Raw; depthwiseConv2dBackprop: RawBoth };
   for (const c of cases) {
     it(`into a NaN-filled output: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} ${JSON.stringify(c.p)}`, () => {
       const [n, h, wd, ch] = c.x;
@@ -86,7 +97,11 @@ describe("native depthwise conv writes every output element", { skip }, () => {
       const x = rand(c.x);
       const w = rand(c.w);
       const dy = rand([n, oh, ow, ch * m]);
-      const want = [jsKernels.depthwiseConv2d(x, w, c.p), jsKernels.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p)];
+      const want = [
+        jsKernels.depthwiseConv2d(x, w, c.p),
+        jsKernels.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p),
+        jsKernels.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p),
+      ];
       const tol = { rtol: 1e-4, atol: 1e-4 * Math.sqrt(n * oh * ow) };
       eachIsaAndThreads((label) => {
         const y = new Float32Array(n * oh * ow * ch * m).fill(NaN);
@@ -95,6 +110,11 @@ describe("native depthwise conv writes every output element", { skip }, () => {
         const dx = new Float32Array(n * h * wd * ch).fill(NaN);
         raw.depthwiseConv2dBackpropInput(dy.values as Float32Array, w.values as Float32Array, dx, geom);
         assertClose(tensor(dx, want[1].shape), want[1], { ...tol, msg: `${label} backprop input` });
+        const dx2 = new Float32Array(n * h * wd * ch).fill(NaN);
+        const dw2 = new Float32Array(kh * kw * ch * m).fill(NaN);
+        raw.depthwiseConv2dBackprop(x.values as Float32Array, dy.values as Float32Array, w.values as Float32Array, dx2, dw2, geom);
+        assertClose(tensor(dx2, want[1].shape), want[1], { ...tol, msg: `${label} fused backprop: dx` });
+        assertClose(tensor(dw2, want[2].shape), want[2], { ...tol, msg: `${label} fused backprop: dw` });
       });
     });
   }

@@ -9,6 +9,7 @@ interface LoopAddon {
   depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
   depthwiseConv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: Int32Array): void;
   depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
+  depthwiseConv2dBackprop(x: Float32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, dw: Float32Array, geom: Int32Array): void;
   maxPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
   avgPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
   maxPool2dBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array, geom: Int32Array): void;
@@ -42,7 +43,7 @@ function poolGeometry(xShape: Shape, p: Pool2dParams): { geom: Int32Array; oh: n
 
 type PoolKernels = Pick<
   Kernels,
-  | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter"
+  | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "depthwiseConv2dBackprop"
   | "maxPool2d" | "maxPool2dBackprop" | "avgPool2d" | "avgPool2dBackprop"
 >;
 
@@ -74,6 +75,14 @@ export function poolKernels(addon: Addon): PoolKernels {
       const dw = new Float32Array(size(wShape));
       a.depthwiseConv2dBackpropFilter(f32(x), f32(dy), dw, dwGeometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
+    },
+    depthwiseConv2dBackprop(x, dy, w, p) {
+      if (x.dtype !== "float32" || dy.dtype !== "float32" || w.dtype !== "float32") return js.depthwiseConv2dBackprop(x, dy, w, p);
+      // dx is written entirely (as by depthwiseConv2dBackpropInput); dw is accumulated into.
+      const dx = outputFloat32(size(x.shape));
+      const dw = new Float32Array(size(w.shape));
+      a.depthwiseConv2dBackprop(f32(x), f32(dy), f32(w), dx, dw, dwGeometry(x.shape, w.shape, dy.shape[1], dy.shape[2], p));
+      return [new Tensor(dx, x.shape, "float32"), new Tensor(dw, w.shape, "float32")];
     },
     maxPool2d(x, p) {
       const { geom, oh, ow } = poolGeometry(x.shape, p);
