@@ -1,4 +1,4 @@
-// Allocator settings A/B across processes: a workload of ./workloads.ts (or "dw", the MobileNetV2 depthwise
+// Allocator settings A/B across processes: a workload of ./workloads.ts, "mobilenet-train" or "dw" (the MobileNetV2 depthwise
 // layer fwd+bwd of bench/workloads/conv2d.ts) run in child processes that alternate between a baseline addon
 // (DEEPTS_BASE_ADDON, e.g. a copy of main's build) and this tree's, reporting step medians, minima and peak RSS.
 // Run: DEEPTS_BASE_ADDON=/tmp/base.node node --import tsx bench/profile/malloc-ab.ts [workload] [reps] [rounds]
@@ -11,6 +11,14 @@ const [which = "dw", repsArg = "5", roundsArg = "3"] = process.argv.slice(2);
 const reps = Number(repsArg);
 
 async function stepOf(name: string): Promise<() => unknown> {
+  if (name === "mobilenet-train") {
+    // MobileNetV2 fine-tuning step (batch 8, 96x96: every depthwise layer's two gradients), as in conv-ab.ts.
+    const model = dt.mobileNetV2({ inputShape: [96, 96, 3], classes: 5 });
+    model.compile({ optimizer: "sgd", loss: "categorical_crossentropy" });
+    const x = dt.randomUniform([8, 96, 96, 3]);
+    const y = dt.oneHot(dt.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 5), [8], "int32"), 5);
+    return () => model.trainOnBatch(x, y);
+  }
   if (name !== "dw") return workload(name);
   const x = dt.randomNormal([32, 56, 56, 144]);
   const f = dt.randomNormal([3, 3, 144, 1], { stddev: 0.1 });
