@@ -81,6 +81,24 @@ describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }
   }
 });
 
+// The threads claim chunks of rows dynamically; the filter gradient keeps one partial sum per chunk, so the
+// result does not depend on which thread ran which chunk.
+describe("native depthwise filter gradients are deterministic", { skip }, () => {
+  it("gives bit-identical dW on repeated calls with 2 and 3 threads", () => {
+    const x = rand([4, 16, 16, 36]);
+    const w = rand([3, 3, 36, 1]);
+    const dy = rand([4, 16, 16, 36]);
+    const q = p([1, 1], [1, 1], [1, 1, 1, 1]);
+    eachNativeSetting(addon!, (label) => {
+      const first = [native.depthwiseConv2dBackpropFilter(x, dy, w.shape, q), native.depthwiseConv2dBackprop(x, dy, w, q)[1]];
+      for (let r = 0; r < 6; r++) {
+        assert.deepEqual(native.depthwiseConv2dBackpropFilter(x, dy, w.shape, q).values, first[0].values, `${label} filter gradient`);
+        assert.deepEqual(native.depthwiseConv2dBackprop(x, dy, w, q)[1].values, first[1].values, `${label} one-pass dW`);
+      }
+    }, { isas: "current", threads: [2, 3] });
+  });
+});
+
 // The op wrappers hand the forward and input-gradient kernels uninitialized buffers (native/alloc.ts): every
 // output element must be written, whatever the geometry (all-padding windows, edges, tails).
 describe("native depthwise conv writes every output element", { skip }, () => {
