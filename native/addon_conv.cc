@@ -73,6 +73,28 @@ napi_value DepthwiseConv2dBackpropFilter(napi_env env, napi_callback_info info) 
   return args.undefined();
 }
 
+// depthwiseConv2dBackprop(x, dy, w, dx, dw, geom): both gradients in one pass.
+napi_value DepthwiseConv2dBackprop(napi_env env, napi_callback_info info) {
+  Args args(env, info, "depthwiseConv2dBackprop");
+  idx lx = 0, ly = 0, lw = 0, ldx = 0, ldw = 0;
+  DwArgs a{};
+  a.x = args.f32(0, &lx);
+  a.dy = args.f32(1, &ly);
+  a.w = args.f32(2, &lw);
+  a.out = args.f32(3, &ldx);
+  float* dw = args.f32(4, &ldw);
+  if (args.failed || !read_dw(args, 5, &a)) return nullptr;
+  a.g.x = a.x;
+  const ConvGeom& g = a.g;
+  const idx taps_cm = g.kh * g.kw * g.c * a.m;
+  if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, ly, g.rows() * g.c * a.m, "dy") ||
+      !check_len(args, lw, taps_cm, "filter") || !check_len(args, ldx, g.n * g.h * g.w * g.c, "dx") ||
+      !check_len(args, ldw, taps_cm, "dw"))
+    return nullptr;
+  depthwise_conv2d_backprop(a, dw);
+  return args.undefined();
+}
+
 // Reads the epilogue arguments at i (bias: Float32Array of `n` or null) and i + 1 (0 linear, 1 relu,
 // 2 relu6).
 bool read_epilogue(Args& args, size_t i, idx n, const float** bias, int* act) {
@@ -183,6 +205,7 @@ void register_conv_kernels(napi_env env, napi_value exports) {
       {"conv2dPackFilter", Conv2dPackFilter},
       {"depthwiseConv2dBackpropInput", DepthwiseConv2dBackpropInput},
       {"depthwiseConv2dBackpropFilter", DepthwiseConv2dBackpropFilter},
+      {"depthwiseConv2dBackprop", DepthwiseConv2dBackprop},
       {"conv2dBiasActivation", Conv2dBiasActivation},
       {"depthwiseConv2dBiasActivation", DepthwiseConv2dBiasActivation},
   };

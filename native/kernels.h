@@ -56,6 +56,8 @@ void depthwise_conv2d(const DwArgs& a);
 void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act);
 void depthwise_conv2d_backprop_input(const DwArgs& a);
 void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw);
+// Both gradients (a.x, a.dy, a.w; dx to a.out, the filter gradient to dw) in one pass over x and dy.
+void depthwise_conv2d_backprop(const DwArgs& a, float* dw);
 void max_pool2d(const PoolArgs& a);
 void avg_pool2d(const PoolArgs& a);
 void max_pool2d_backprop(const PoolArgs& a);

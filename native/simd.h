@@ -14,6 +14,9 @@ struct DwArgs {
   const float* w;
   const float* dy;
   float* out;
+  // Inner output pixels with non-temporal stores (dw_forward, multiplier 1): for outputs far larger than the
+  // cache, whose lines would otherwise be read before being written. Needs out 16-byte aligned, c % 4 == 0.
+  bool stream = false;
 };
 
 // Pooling geometry (NHWC); windows clipped to the input, as TensorFlow does.

@@ -13,7 +13,7 @@ const which = process.argv[2] ?? "happy";
 const reps = Number(process.argv[3] ?? 7);
 const names = [
   "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
-  "depthwiseConv2d", "depthwiseConv2dBackpropInput", "depthwiseConv2dBackpropFilter",
+  "depthwiseConv2d", "depthwiseConv2dBackpropInput", "depthwiseConv2dBackpropFilter", "depthwiseConv2dBackprop",
 ] as const;
 type Name = (typeof names)[number];
 
@@ -31,11 +31,13 @@ for (const name of names) {
     else {
       // 2 * (output elements or input elements) * taps * (cin or cout) per call.
       const t = args.filter((a) => a instanceof dt.Tensor) as dt.Tensor[];
+      // depthwiseConv2dBackprop(x, dy, w, p): both gradients, twice the products of one.
+      const both = name === "depthwiseConv2dBackprop";
       const xs = name.startsWith("conv2dBackpropInput") || name === "depthwiseConv2dBackpropInput" ? (args[2] as number[]) : t[0].shape;
-      const ws = name.endsWith("Filter") ? (args[2] as number[]) : t[1].shape;
-      const out = name.endsWith("Input") ? t[0].shape : name.endsWith("Filter") ? t[1].shape : r.shape;
+      const ws = both ? t[2].shape : name.endsWith("Filter") ? (args[2] as number[]) : t[1].shape;
+      const out = name.endsWith("Input") ? t[0].shape : name.endsWith("Filter") || both ? t[1].shape : r.shape;
       const macs = out[0] * out[1] * out[2] * ws[0] * ws[1] * (name.startsWith("depthwise") ? ws[3] * xs[3] : ws[2] * ws[3]);
-      calls.set(key, { name, args, count: 1, flops: 2 * macs });
+      calls.set(key, { name, args, count: 1, flops: 2 * macs * (both ? 2 : 1) });
     }
     return r;
   };
@@ -96,10 +98,21 @@ const totals = sides.map(() => 0);
 console.log(`${which}: ${calls.size} distinct calls, ${reps} alternating reps; ${useCpu ? "CPU" : "wall"} ms median (min), GFLOP/s from the median`);
 for (const [key, c] of calls) {
   const times = sides.map(() => [] as number[]);
-  for (let r = 0; r < reps; r++)
-    sides.forEach(([, ks], i) => {
-      const t0 = now();
+  // An addon without the one-pass depthwise gradients (a baseline from before it) runs the two kernels.
+  const fns = sides.map(([, ks]) => {
+    if (c.name !== "depthwiseConv2dBackprop") return ks[c.name];
+    const [x, dy, w, p] = c.args as [dt.Tensor, dt.Tensor, dt.Tensor, unknown];
+    try {
       ks[c.name](...c.args);
+      return ks[c.name];
+    } catch {
+      return () => [ks.depthwiseConv2dBackpropInput(dy, w, x.shape, p), ks.depthwiseConv2dBackpropFilter(x, dy, w.shape, p)];
+    }
+  });
+  for (let r = 0; r < reps; r++)
+    sides.forEach((_, i) => {
+      const t0 = now();
+      fns[i](...c.args);
       times[i].push(now() - t0);
     });
   const cols = sides.map(([label], i) => {

@@ -156,6 +156,8 @@ export interface Kernels {
   depthwiseConv2d(x: Tensor, w: Tensor, p: Conv2dParams): Tensor;
   depthwiseConv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor;
   depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor;
+  // depthwise: both gradients of depthwiseConv2d(x, w) for dy at once, [dx, dw] (one pass over x and dy natively)
+  depthwiseConv2dBackprop(x: Tensor, dy: Tensor, w: Tensor, p: Conv2dParams): [Tensor, Tensor];
 
   // fused convolution epilogue (inference; no gradient): conv2d or depthwiseConv2d, then + bias (null:
   // none; [cout], or [C * multiplier] for depthwise, same dtype as x), then the activation, in one pass.

@@ -37,22 +37,28 @@ export function conv2dFilterGrad(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2d
 /** depthwiseConv2d on NHWC x and [kh, kw, C, multiplier] w. */
 export function depthwiseNHWC(x: Tensor, w: Tensor, p: Conv2dParams): Tensor {
   const out = kernels().depthwiseConv2d(x, w, p);
-  return record("depthwiseConv2d", [x, w], out, ([dy], needs) => [
-    needs[0] ? depthwiseInputGrad(dy, w, x.shape, p) : null,
-    needs[1] ? depthwiseFilterGrad(x, dy, w.shape, p) : null,
-  ]);
+  return record("depthwiseConv2d", [x, w], out, ([dy], needs) => {
+    // Both gradients from one kernel (one pass over x and dy), each recorded as its own op.
+    if (needs[0] && needs[1]) {
+      const [dx, dw] = kernels().depthwiseConv2dBackprop(x, dy, w, p);
+      return [depthwiseInputGrad(dy, w, x.shape, p, dx), depthwiseFilterGrad(x, dy, w.shape, p, dw)];
+    }
+    return [needs[0] ? depthwiseInputGrad(dy, w, x.shape, p) : null, needs[1] ? depthwiseFilterGrad(x, dy, w.shape, p) : null];
+  });
 }
 
-export function depthwiseInputGrad(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams): Tensor {
-  const out = kernels().depthwiseConv2dBackpropInput(dy, w, xShape, p);
+/** The input gradient of depthwiseConv2d (`out`: its value when already computed). */
+export function depthwiseInputGrad(dy: Tensor, w: Tensor, xShape: Shape, p: Conv2dParams, out?: Tensor): Tensor {
+  out ??= kernels().depthwiseConv2dBackpropInput(dy, w, xShape, p);
   return record("depthwiseConv2dBackpropInput", [dy, w], out, ([g], needs) => [
     needs[0] ? depthwiseNHWC(g, w, p) : null,
     needs[1] ? depthwiseFilterGrad(g, dy, w.shape, p) : null,
   ]);
 }
 
-export function depthwiseFilterGrad(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams): Tensor {
-  const out = kernels().depthwiseConv2dBackpropFilter(x, dy, wShape, p);
+/** The filter gradient of depthwiseConv2d (`out`: its value when already computed). */
+export function depthwiseFilterGrad(x: Tensor, dy: Tensor, wShape: Shape, p: Conv2dParams, out?: Tensor): Tensor {
+  out ??= kernels().depthwiseConv2dBackpropFilter(x, dy, wShape, p);
   return record("depthwiseConv2dBackpropFilter", [x, dy], out, ([g], needs) => [
     needs[0] ? depthwiseInputGrad(dy, g, x.shape, p) : null,
     needs[1] ? depthwiseNHWC(x, g, p) : null,

@@ -115,6 +115,43 @@ forEachBackend("conv2d: gradient checks", () => {
     };
     checkGrad((x, w) => inputGrad(x, w), [rand([1, 4, 4, 2], 20), rand([3, 3, 2, 2], 21)], { name: "depthwise second order" });
   });
+
+  // With x and w both watched the two gradients come from one kernel (depthwiseConv2dBackprop) and are recorded
+  // as the two backprop ops: each must stay differentiable in x and w.
+  it("second order through both depthwiseConv2d gradients at once", () => {
+    const r = rand([1, 5, 4, 3], 26);
+    const grads = (x: Tensor, w: Tensor): Tensor[] => {
+      const tape = new GradientTape();
+      tape.watch(x, w);
+      const loss = tape.run(() => {
+        const y = depthwiseConv2d(x, w, { padding: "same" });
+        return sum(mul(mul(y, y), r));
+      });
+      return tape.gradient(loss, [x, w]);
+    };
+    const inputs = [rand([1, 5, 4, 3], 24), rand([3, 3, 3, 1], 25)];
+    checkGrad((x, w) => grads(x, w)[0], inputs, { name: "depthwise both: dx" });
+    checkGrad((x, w) => grads(x, w)[1], inputs, { name: "depthwise both: dw" });
+  });
+
+  it("float32: both gradients at once equal the two backprop ops", () => {
+    const f32 = (shape: number[], seed: number) => randomUniform(shape, { seed, minval: -1, maxval: 1 });
+    for (const [xs, ws, o] of [
+      [[2, 9, 11, 20], [3, 3, 20, 1], { padding: "same" }],
+      [[1, 8, 7, 13], [3, 3, 13, 1], { padding: "valid" }],
+      [[1, 7, 9, 6], [3, 3, 6, 2], { padding: "same", strides: 2 }],
+    ] as [number[], number[], Conv2dOptions][]) {
+      const x = f32(xs, 27);
+      const w = f32(ws, 28);
+      const y = depthwiseConv2d(x, w, o);
+      const dy = f32(y.shape as number[], 29);
+      const tape = new GradientTape();
+      tape.watch(x, w);
+      const [dx, dw] = tape.gradient(tape.run(() => depthwiseConv2d(x, w, o)), [x, w], { outputGradients: dy });
+      assertClose(dx, depthwiseConv2dBackpropInput(dy, w, x.shape, o), { rtol: 1e-4, atol: 1e-4 });
+      assertClose(dw, depthwiseConv2dBackpropFilter(x, dy, w.shape, o), { rtol: 1e-4, atol: 1e-3 });
+    }
+  });
 });
 
 forEachBackend("conv2d: shapes and errors", () => {

@@ -97,3 +97,4 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, p: Co
 }
 
 export { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from "./depthwise.js";
+export { depthwiseConv2dBackprop } from "./depthwise.js";

@@ -188,3 +188,8 @@ export function depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Sha
   }
   return new Tensor(toDtype(dwv, x), wShape, x.dtype);
 }
+
+/** Both gradients of depthwiseConv2d, [dx, dw]: the two kernels above (the reference for the fused native one). */
+export function depthwiseConv2dBackprop(x: Tensor, dy: Tensor, w: Tensor, p: Conv2dParams): [Tensor, Tensor] {
+  return [depthwiseConv2dBackpropInput(dy, w, x.shape, p), depthwiseConv2dBackpropFilter(x, dy, w.shape, p)];
+}

@@ -3,11 +3,13 @@ import { jsKernels } from "../js/index.js";
 import type { Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 interface LoopAddon {
   depthwiseConv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
   depthwiseConv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: Int32Array): void;
   depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
+  depthwiseConv2dBackprop(x: Float32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, dw: Float32Array, geom: Int32Array): void;
   maxPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
   avgPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
   maxPool2dBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array, geom: Int32Array): void;
@@ -41,7 +43,7 @@ function poolGeometry(xShape: Shape, p: Pool2dParams): { geom: Int32Array; oh: n
 
 type PoolKernels = Pick<
   Kernels,
-  | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter"
+  | "depthwiseConv2d" | "depthwiseConv2dBackpropInput" | "depthwiseConv2dBackpropFilter" | "depthwiseConv2dBackprop"
   | "maxPool2d" | "maxPool2dBackprop" | "avgPool2d" | "avgPool2dBackprop"
 >;
 
@@ -57,13 +59,14 @@ export function poolKernels(addon: Addon): PoolKernels {
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
       if (oh <= 0 || ow <= 0) return js.depthwiseConv2d(x, w, p);
-      const out = new Float32Array(n * oh * ow * c * m);
+      // The kernel writes every output element (all-padding windows as 0).
+      const out = outputFloat32(n * oh * ow * c * m);
       a.depthwiseConv2d(f32(x), f32(w), out, dwGeometry(x.shape, w.shape, oh, ow, p));
       return new Tensor(out, [n, oh, ow, c * m], "float32");
     },
     depthwiseConv2dBackpropInput(dy, w, xShape, p) {
       if (dy.dtype !== "float32" || w.dtype !== "float32") return js.depthwiseConv2dBackpropInput(dy, w, xShape, p);
-      const dx = new Float32Array(size(xShape));
+      const dx = outputFloat32(size(xShape));
       a.depthwiseConv2dBackpropInput(f32(dy), f32(w), dx, dwGeometry(xShape, w.shape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dx, xShape, "float32");
     },
@@ -72,6 +75,14 @@ export function poolKernels(addon: Addon): PoolKernels {
       const dw = new Float32Array(size(wShape));
       a.depthwiseConv2dBackpropFilter(f32(x), f32(dy), dw, dwGeometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
+    },
+    depthwiseConv2dBackprop(x, dy, w, p) {
+      if (x.dtype !== "float32" || dy.dtype !== "float32" || w.dtype !== "float32") return js.depthwiseConv2dBackprop(x, dy, w, p);
+      // dx is written entirely (as by depthwiseConv2dBackpropInput); dw is accumulated into.
+      const dx = outputFloat32(size(x.shape));
+      const dw = new Float32Array(size(w.shape));
+      a.depthwiseConv2dBackprop(f32(x), f32(dy), f32(w), dx, dw, dwGeometry(x.shape, w.shape, dy.shape[1], dy.shape[2], p));
+      return [new Tensor(dx, x.shape, "float32"), new Tensor(dw, w.shape, "float32")];
     },
     maxPool2d(x, p) {
       const { geom, oh, ow } = poolGeometry(x.shape, p);
