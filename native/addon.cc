@@ -61,6 +61,15 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
   return make_bool(env, false);
 }
 
+// holdThreads(on): helper threads spin between jobs while on (a burst of small kernels: batch-1 inference).
+napi_value HoldThreads(napi_env env, napi_callback_info info) {
+  Args args(env, info, "holdThreads");
+  bool on = args.boolean(0);
+  if (args.failed) return nullptr;
+  pool_hold(on);
+  return args.undefined();
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, "setNumThreads");
   idx n = args.integer(0);
@@ -151,6 +160,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"info", Info},
       {"setIsa", SetIsa},
       {"setNumThreads", SetNumThreads},
+      {"holdThreads", HoldThreads},
       {"matmul", Matmul},
       {"conv2d", Conv2d},
       {"conv2dBackpropInput", Conv2dBackpropInput},

@@ -107,6 +107,8 @@ int num_threads();
 void set_num_threads(int n);
 // Parallel jobs run so far, and slices of them that a helper thread ran (the rest ran on the caller).
 std::uint64_t pool_jobs();
+// While on, helper threads keep spinning between jobs (up to 2 ms apart) instead of sleeping after 100 us.
+void pool_hold(bool on);
 std::uint64_t pool_helped();
 template <class F>
 void parallel(int nt, F&& f);

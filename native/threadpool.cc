@@ -71,6 +71,7 @@ class Pool {
     }
     cv_.notify_all();
     jobs_.fetch_add(1, std::memory_order_relaxed);
+    if (held_.load(std::memory_order_relaxed)) extend_spin();
     run_slices(g, false);
     // Wait for the slices helpers claimed: spin (they are usually about to finish), then sleep.
     auto t0 = std::chrono::steady_clock::now();
@@ -124,17 +125,46 @@ class Pool {
         g = gen_.load(std::memory_order_acquire);
         if (g != seen) break;
         cpu_relax();
-        if ((i & 255) == 255 && std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(100)) {
-          std::unique_lock<std::mutex> lk(m_);
-          cv_.wait(lk, [&] { return gen_.load(std::memory_order_acquire) != seen; });
-          g = gen_.load(std::memory_order_acquire);
-          break;
-        }
+        if ((i & 255) != 255) continue;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - t0 <= std::chrono::microseconds(100) || now.time_since_epoch().count() < spin_until_.load(std::memory_order_relaxed)) continue;
+        std::unique_lock<std::mutex> lk(m_);
+        // Woken by a job, or by hold() asking helpers to spin through the gaps of a burst of jobs.
+        cv_.wait(lk, [&] {
+          return gen_.load(std::memory_order_acquire) != seen ||
+                 std::chrono::steady_clock::now().time_since_epoch().count() < spin_until_.load(std::memory_order_relaxed);
+        });
+        g = gen_.load(std::memory_order_acquire);
+        if (g != seen) break;
+        t0 = std::chrono::steady_clock::now();
       }
       seen = g;
       run_slices(g, true);
     }
   }
+
+ public:
+  // While held, helpers spin through gaps of up to kHoldSpin between jobs instead of 100 us (a batch-1
+  // predict: a sleeping helper on a halted vCPU can take longer to wake than a small kernel runs).
+  // Every job posted while held extends the window, so a hold that is never released ends by itself.
+  void hold(bool on) {
+    held_.store(on, std::memory_order_relaxed);
+    if (!on) {
+      spin_until_.store(0, std::memory_order_relaxed);
+      return;
+    }
+    extend_spin();
+    std::lock_guard<std::mutex> lk(m_);
+    cv_.notify_all();
+  }
+
+ private:
+  static constexpr std::chrono::microseconds kHoldSpin{2000};
+  void extend_spin() {
+    spin_until_.store((std::chrono::steady_clock::now() + kHoldSpin).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  std::atomic<bool> held_{false};
+  std::atomic<std::int64_t> spin_until_{0};
 
   std::atomic<int> wanted_;
   std::mutex run_mutex_;
@@ -169,6 +199,7 @@ thread_local bool t_in_parallel = false;
 
 int num_threads() { return pool().threads(); }
 std::uint64_t pool_jobs() { return pool().jobs(); }
+void pool_hold(bool on) { pool().hold(on); }
 std::uint64_t pool_helped() { return pool().helped(); }
 void set_num_threads(int n) { pool().set_threads(n); }
 

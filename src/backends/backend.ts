@@ -228,4 +228,9 @@ export interface Kernels {
 export interface Backend {
   readonly name: string;
   readonly kernels: Kernels;
+  /**
+   * Hints that a burst of small kernels follows until called with false (a batch-1 predict): a backend
+   * with worker threads keeps them awake between kernels. Optional; the hint ends by itself.
+   */
+  holdThreads?(on: boolean): void;
 }

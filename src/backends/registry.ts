@@ -16,6 +16,11 @@ export function setBackend(name: string): void {
   active = b;
 }
 
+/** Tells the active backend that a burst of small kernels starts (true) or ends (false); see Backend.holdThreads. */
+export function holdThreads(on: boolean): void {
+  current().holdThreads?.(on);
+}
+
 /** The name of the active backend. */
 export function getBackend(): string {
   return current().name;

@@ -1,5 +1,6 @@
 // The functional Model: a graph of layer calls from symbolic inputs to symbolic outputs, itself a Layer.
 import { isRecording, noGrad } from "../autograd/tape.js";
+import { holdThreads } from "../backends/index.js";
 import { type TensorLike, toTensor } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { concat, slice } from "../ops/movement.js";
@@ -147,37 +148,12 @@ export class Model extends Layer {
     };
     const plan = outer !== true && this.fuseInference && !isRecording() && !fusionDisabledByEnv() ? this.inferencePlan(graph) : null;
     if (plan) {
-      // Outputs of fused chains: fresh storage that only `values` holds, recyclable after their last read
-      // while every chain has run fused (a chain run node by node could alias its input).
-      const fresh = new Set<Tensor>();
-      let recycle = recycleActivations.enabled;
-      plan.steps.forEach((step, i) => {
-        if (step.kind === "node") runNode(step.node);
-        else {
-          const x = values.get(step.nodes[0].inputs[0]);
-          if (x === undefined) return;
-          // A node built with training: true (and no outer value) keeps its training behaviour.
-          const y = step.nodes.every((n) => (outer ?? n.training) !== true)
-            ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
-            : null;
-          if (y) {
-            values.set(step.output, y);
-            if (!step.after && y.values !== x.values && y.values !== values.get(step.residual!)?.values) fresh.add(y);
-          } else {
-            recycle = false;
-            for (const n of step.nodes) runNode(n);
-          }
-        }
-        if (!recycle) return;
-        for (const t of plan.releaseAfter[i]) {
-          const v = values.get(t);
-          if (v && fresh.delete(v)) {
-            values.delete(t);
-            plan.pool.give(v.values);
-          }
-        }
-      });
-      plan.pool.endRun();
+      holdThreads(true);
+      try {
+        this.runPlan(plan, values, outer, runNode);
+      } finally {
+        holdThreads(false);
+      }
     } else for (const d of graph.depths) for (const node of graph.nodesByDepth.get(d)!) if (!node.isInput) runNode(node);
     const outs = this.outputs.map((t) => {
       const v = values.get(t);
@@ -185,6 +161,41 @@ export class Model extends Layer {
       return v;
     });
     return this.outputIsList ? outs : outs[0];
+  }
+
+  /** Runs the inference plan's steps, recycling what they no longer need (see plan-buffers.ts). */
+  private runPlan(plan: InferencePlan, values: Map<SymbolicTensor, Tensor>, outer: boolean | undefined, runNode: (node: Node) => void): void {
+    // Outputs of fused chains: fresh storage that only `values` holds, recyclable after their last read
+    // while every chain has run fused (a chain run node by node could alias its input).
+    const fresh = new Set<Tensor>();
+    let recycle = recycleActivations.enabled;
+    plan.steps.forEach((step, i) => {
+      if (step.kind === "node") runNode(step.node);
+      else {
+        const x = values.get(step.nodes[0].inputs[0]);
+        if (x === undefined) return;
+        // A node built with training: true (and no outer value) keeps its training behaviour.
+        const y = step.nodes.every((n) => (outer ?? n.training) !== true)
+          ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
+          : null;
+        if (y) {
+          values.set(step.output, y);
+          if (!step.after && y.values !== x.values && y.values !== values.get(step.residual!)?.values) fresh.add(y);
+        } else {
+          recycle = false;
+          for (const n of step.nodes) runNode(n);
+        }
+      }
+      if (!recycle) return;
+      for (const t of plan.releaseAfter[i]) {
+        const v = values.get(t);
+        if (v && fresh.delete(v)) {
+          values.delete(t);
+          plan.pool.give(v.values);
+        }
+      }
+    });
+    plan.pool.endRun();
   }
 
   /** The inference plan of the current graph (built on first use, rebuilt when the graph changes). */

@@ -16,6 +16,8 @@ export interface Addon {
   /** Selects an instruction set the CPU supports (for tests); false when it does not. */
   setIsa(name: string): boolean;
   setNumThreads(n: number): number;
+  /** Keeps the pool's helper threads spinning between jobs while on (native/threadpool.cc). */
+  holdThreads(on: boolean): void;
   matmul(
     a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aIndex: Int32Array | null, bIndex: Int32Array | null,

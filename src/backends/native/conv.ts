@@ -4,6 +4,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 export interface ConvAddon {
   conv2d(x: Float32Array, w: Float32Array, out: Float32Array, geom: Int32Array): void;
@@ -51,7 +52,7 @@ export function convKernels(
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
       if (oh <= 0 || ow <= 0) return jsKernels.conv2d(x, w, p);
-      const out = new Float32Array(n * oh * ow * cout);
+      const out = outputFloat32(n * oh * ow * cout); // every path writes every element
       a.conv2d(f32(x), f32(w), out, geometry(x.shape, w.shape, oh, ow, p));
       return new Tensor(out, [n, oh, ow, cout], "float32");
     },
@@ -103,7 +104,7 @@ export function convKernels(
 
 /** The caller's storage when it has the output's size (the kernels overwrite every element), else a fresh array. */
 function outBuffer(op: string, out: TypedArray | undefined, size: number): Float32Array {
-  if (out === undefined) return new Float32Array(size);
+  if (out === undefined) return outputFloat32(size);
   if (!(out instanceof Float32Array) || out.length !== size) {
     throw new RangeError(`${op}: out holds ${out.length} ${out.constructor.name} values, the output needs ${size} float32`);
   }

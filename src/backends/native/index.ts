@@ -29,7 +29,7 @@ export function createNativeBackend(addon: Addon): Backend {
     ...optimKernels(addon),
     ...biasActivationKernel(addon),
   };
-  return { name: "native", kernels };
+  return { name: "native", kernels, holdThreads: (on) => addon.holdThreads(on) };
 }
 
 let loaded: { addon: Addon } | { error: string } | undefined;
