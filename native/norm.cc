@@ -4,8 +4,10 @@
 // 256 elements) flushed into per-thread double accumulators, added in thread order at the end.
 //   train:     pass 1 shifted sums of x and x^2 (shift = the first sample, so the one-pass variance
 //              does not cancel; repeated with the mean as the shift when that sample lies far out),
-//              pass 2 y = (x - mean) * scale * invStd + offset;
+//              pass 2 y = (x - mean) * scale * invStd + offset (then relu(y) when fused with a relu);
 //   backprop:  pass 1 sums of dy and dy * (x - mean), pass 2 dx = g * dy + b * (x - mean) + e per channel;
+//              fused with a relu, dy is read as 0 where the fused output y <= 0 in both passes (no separate
+//              relu gradient), and pass 2 can also sum dx per channel (the gradient of a bias before the norm).
 //   inference: one pass, y = (x - mean) * scale / sqrt(variance + eps) + offset.
 #include <algorithm>
 #include <cmath>
@@ -45,28 +47,37 @@ void for_rows(const View& v, F&& f) {
   });
 }
 
-// The per-element pair summed per channel: forward (x - k, (x - k)^2), backward (dy, dy * (x - k)).
+// The per-element pair summed per channel: forward (x - k, (x - k)^2), backward (dy, dy * (x - k)), and
+// the backward of a norm fused with a relu, dy masked by its output y: (dy', dy' * (x - k)), dy' = y > 0 ? dy : 0.
 struct ForwardTerms {
-  static inline void at(float x, float, float k, float& s1, float& s2) {
+  static inline void at(float x, float, float, float k, float& s1, float& s2) {
     float d = x - k;
     s1 += d;
     s2 += d * d;
   }
 };
 struct BackwardTerms {
-  static inline void at(float x, float dy, float k, float& s1, float& s2) {
+  static inline void at(float x, float dy, float, float k, float& s1, float& s2) {
     s1 += dy;
     s2 += dy * (x - k);
+  }
+};
+struct MaskedBackwardTerms {
+  static inline void at(float x, float dy, float y, float k, float& s1, float& s2) {
+    float d = y > 0.f ? dy : 0.f;
+    s1 += d;
+    s2 += d * (x - k);
   }
 };
 
 constexpr idx kRowBlock = 16;   // channel-last rows summed in float before a flush
 constexpr idx kRunBlock = 256;  // elements of a run summed in float before a flush
 
-// Channel-last rows [r0, r1): s1[c], s2[c] += sums of the terms (b may be null for the forward terms).
+// Channel-last rows [r0, r1): s1[c], s2[c] += sums of the terms over a (x), b (dy) and y (the mask); b and y
+// are a's own rows where the terms do not read them.
 template <class T>
-void sums_last(const float* __restrict a, const float* __restrict b, const float* __restrict k, idx c, idx r0, idx r1,
-               double* s1, double* s2) {
+void sums_last(const float* __restrict a, const float* __restrict b, const float* __restrict y, const float* __restrict k,
+               idx c, idx r0, idx r1, double* s1, double* s2) {
   std::vector<float> buf(2 * c);
   float* __restrict f1 = buf.data();
   float* __restrict f2 = f1 + c;
@@ -75,8 +86,9 @@ void sums_last(const float* __restrict a, const float* __restrict b, const float
     std::fill(buf.begin(), buf.end(), 0.f);
     for (; r < re; r++) {
       const float* __restrict ar = a + r * c;
-      const float* __restrict br = b ? b + r * c : ar;
-      for (idx j = 0; j < c; j++) T::at(ar[j], br[j], k[j], f1[j], f2[j]);
+      const float* __restrict br = b + r * c;
+      const float* __restrict yr = y + r * c;
+      for (idx j = 0; j < c; j++) T::at(ar[j], br[j], yr[j], k[j], f1[j], f2[j]);
     }
     for (idx j = 0; j < c; j++) {
       s1[j] += f1[j];
@@ -87,14 +99,15 @@ void sums_last(const float* __restrict a, const float* __restrict b, const float
 
 // One run of n elements of one channel: *s1, *s2 += sums of the terms, in 8 float lanes per block.
 template <class T>
-void sums_run(const float* __restrict a, const float* __restrict b, float k, idx n, double* s1, double* s2) {
+void sums_run(const float* __restrict a, const float* __restrict b, const float* __restrict y, float k, idx n, double* s1,
+              double* s2) {
   double t1 = 0, t2 = 0;
   for (idx i = 0; i < n;) {
     idx e = std::min(n, i + kRunBlock);
     float l1[8] = {0, 0, 0, 0, 0, 0, 0, 0}, l2[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     for (; i + 8 <= e; i += 8)
-      for (int j = 0; j < 8; j++) T::at(a[i + j], b[i + j], k, l1[j], l2[j]);
-    for (; i < e; i++) T::at(a[i], b[i], k, l1[0], l2[0]);
+      for (int j = 0; j < 8; j++) T::at(a[i + j], b[i + j], y[i + j], k, l1[j], l2[j]);
+    for (; i < e; i++) T::at(a[i], b[i], y[i], k, l1[0], l2[0]);
     for (int j = 0; j < 8; j++) {
       t1 += l1[j];
       t2 += l2[j];
@@ -104,9 +117,11 @@ void sums_run(const float* __restrict a, const float* __restrict b, float k, idx
   *s2 += t2;
 }
 
-// Per-channel totals s1[c], s2[c] of the terms over x (and dy for the backward), shifted by k[c].
+// Per-channel totals s1[c], s2[c] of the terms over x (and dy, y for the backward), shifted by k[c].
 template <class T>
-void channel_sums(const View& v, const float* a, const float* b, const float* k, double* s1, double* s2) {
+void channel_sums(const View& v, const float* a, const float* b, const float* y, const float* k, double* s1, double* s2) {
+  if (!b) b = a;
+  if (!y) y = a;
   const idx c = v.c;
   int nt = threads_for(static_cast<double>(v.size()), v.rows());
   std::vector<double> part(2 * c * nt, 0.0);
@@ -116,12 +131,12 @@ void channel_sums(const View& v, const float* a, const float* b, const float* k,
     double* p1 = part.data() + 2 * c * tid;
     double* p2 = p1 + c;
     if (v.inner == 1) {
-      if (r1 > r0) sums_last<T>(a, b, k, c, r0, r1, p1, p2);
+      if (r1 > r0) sums_last<T>(a, b, y, k, c, r0, r1, p1, p2);
       return;
     }
     for (idx r = r0; r < r1; r++) {
       idx ch = r % c;
-      sums_run<T>(a + r * v.inner, (b ? b : a) + r * v.inner, k[ch], v.inner, p1 + ch, p2 + ch);
+      sums_run<T>(a + r * v.inner, b + r * v.inner, y + r * v.inner, k[ch], v.inner, p1 + ch, p2 + ch);
     }
   });
   for (idx j = 0; j < c; j++) {
@@ -135,9 +150,12 @@ void channel_sums(const View& v, const float* a, const float* b, const float* k,
   }
 }
 
-// out = (x - m[c]) * s[c] + t[c], plus g[c] * dy when dy is given (the backward's dx).
-void apply(const View& v, const float* x, const float* dy, const float* m, const float* s, const float* t,
-           const float* g, float* out) {
+// relu keeping NaN, as the relu op: v > 0 ? v : (v == v ? 0 : v).
+inline float relu(float v) { return v > 0.f ? v : (v != v ? v : 0.f); }
+
+// out = (x - m[c]) * s[c] + t[c], then relu(out) when Relu (the forward and inference output pass).
+template <bool Relu>
+void apply_forward(const View& v, const float* x, const float* m, const float* s, const float* t, float* out) {
   const idx c = v.c, len = v.row_len();
   for_rows(v, [&](idx r0, idx r1) {
     for (idx r = r0; r < r1; r++) {
@@ -147,26 +165,86 @@ void apply(const View& v, const float* x, const float* dy, const float* m, const
         const float* __restrict mm = m;
         const float* __restrict ss = s;
         const float* __restrict tt = t;
-        if (dy) {
-          const float* __restrict d = dy + r * len;
-          const float* __restrict gg = g;
-          for (idx j = 0; j < c; j++) o[j] = gg[j] * d[j] + (xr[j] - mm[j]) * ss[j] + tt[j];
-        } else {
-          for (idx j = 0; j < c; j++) o[j] = (xr[j] - mm[j]) * ss[j] + tt[j];
+        for (idx j = 0; j < c; j++) {
+          float y = (xr[j] - mm[j]) * ss[j] + tt[j];
+          o[j] = Relu ? relu(y) : y;
         }
       } else {
         idx ch = r % c;
         const float mc = m[ch], sc = s[ch], tc = t[ch];
-        if (dy) {
-          const float* __restrict d = dy + r * len;
-          const float gc = g[ch];
-          for (idx j = 0; j < len; j++) o[j] = gc * d[j] + (xr[j] - mc) * sc + tc;
-        } else {
-          for (idx j = 0; j < len; j++) o[j] = (xr[j] - mc) * sc + tc;
+        for (idx j = 0; j < len; j++) {
+          float y = (xr[j] - mc) * sc + tc;
+          o[j] = Relu ? relu(y) : y;
         }
       }
     }
   });
+}
+
+// dx = g[c] * dy' + b[c] * (x - m[c]) + e[c] with dy' = dy, or (Mask) dy where y > 0 and 0 elsewhere; when
+// `sums` is given, also sums[c] = the per-channel sum of dx (float blocks flushed into per-thread doubles).
+template <bool Mask>
+void apply_backward(const View& v, const float* x, const float* dy, const float* y, const float* m, const float* b,
+                    const float* e, const float* g, float* out, float* sums) {
+  const idx c = v.c, len = v.row_len();
+  int nt = threads_for(static_cast<double>(v.size()), v.rows());
+  std::vector<double> part(sums ? c * nt : 0, 0.0);
+  parallel(nt, [&](int tid, int n) {
+    idx r0, r1;
+    split_range(v.rows(), tid, n, 1, &r0, &r1);
+    double* acc = sums ? part.data() + c * tid : nullptr;
+    std::vector<float> buf(sums && v.inner == 1 ? c : 0, 0.f);
+    float* __restrict fb = buf.data();
+    for (idx r = r0; r < r1; r++) {
+      const float* __restrict xr = x + r * len;
+      const float* __restrict d = dy + r * len;
+      const float* __restrict yr = Mask ? y + r * len : d;
+      float* __restrict o = out + r * len;
+      if (v.inner == 1) {
+        const float* __restrict mm = m;
+        const float* __restrict bb = b;
+        const float* __restrict ee = e;
+        const float* __restrict gg = g;
+        for (idx j = 0; j < c; j++) {
+          float dj = Mask ? (yr[j] > 0.f ? d[j] : 0.f) : d[j];
+          o[j] = gg[j] * dj + (xr[j] - mm[j]) * bb[j] + ee[j];
+        }
+        if (sums) {
+          for (idx j = 0; j < c; j++) fb[j] += o[j];
+          if ((r - r0) % kRowBlock == kRowBlock - 1 || r + 1 == r1)
+            for (idx j = 0; j < c; j++) {
+              acc[j] += fb[j];
+              fb[j] = 0.f;
+            }
+        }
+      } else {
+        idx ch = r % c;
+        const float mc = m[ch], bc = b[ch], ec = e[ch], gc = g[ch];
+        for (idx j = 0; j < len; j++) {
+          float dj = Mask ? (yr[j] > 0.f ? d[j] : 0.f) : d[j];
+          o[j] = gc * dj + (xr[j] - mc) * bc + ec;
+        }
+        if (sums) {
+          double t = 0;
+          for (idx i = 0; i < len;) {
+            idx ie = std::min(len, i + kRunBlock);
+            float l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            for (; i + 8 <= ie; i += 8)
+              for (int k = 0; k < 8; k++) l[k] += o[i + k];
+            for (; i < ie; i++) l[0] += o[i];
+            for (int k = 0; k < 8; k++) t += l[k];
+          }
+          acc[ch] += t;
+        }
+      }
+    }
+  });
+  if (sums)
+    for (idx j = 0; j < c; j++) {
+      double t = 0;
+      for (int k = 0; k < nt; k++) t += part[c * k + j];
+      sums[j] = static_cast<float>(t);
+    }
 }
 
 // [outer, c, inner] at arguments i, i+1, i+2.
@@ -191,7 +269,8 @@ bool channel_arg(Args& args, size_t i, idx c, const char* what, const float** p)
   return !args.failed && check_len(args, len, c, what);
 }
 
-// batchNormTrain(x, y, mean, variance, invStd, scale | null, offset | null, outer, c, inner, eps)
+// batchNormTrain(x, y, mean, variance, invStd, scale | null, offset | null, outer, c, inner, eps[, relu])
+// (relu true: y = relu of the normalized x)
 napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   Args args(env, info, "batchNormTrain");
   idx lx = 0, ly = 0, lm = 0, lv = 0, li = 0;
@@ -203,6 +282,7 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   View v;
   if (args.failed || !read_view(args, 7, &v)) return nullptr;
   double eps = args.number(10);
+  bool fuse_relu = !args.is_null(11) && args.boolean(11);
   const float *scale, *offset;
   if (args.failed || !channel_arg(args, 5, v.c, "scale", &scale) || !channel_arg(args, 6, v.c, "offset", &offset) ||
       !check_len(args, lx, v.size(), "x") || !check_len(args, ly, v.size(), "y") || !check_len(args, lm, v.c, "mean") ||
@@ -217,7 +297,7 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
   std::vector<float> k(c), s(c), t(c);
   for (idx j = 0; j < c; j++) k[j] = x[j * v.inner];
   std::vector<double> s1(c), s2(c);
-  channel_sums<ForwardTerms>(v, x, nullptr, k.data(), s1.data(), s2.data());
+  channel_sums<ForwardTerms>(v, x, nullptr, nullptr, k.data(), s1.data(), s2.data());
   // A shift far from the mean (an outlying first sample) leaves the variance to cancellation: then a
   // second pass with the mean as the shift (the two-pass moments).
   bool again = false;
@@ -228,7 +308,7 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
       k[j] = static_cast<float>(k[j] + d);
     }
   }
-  if (again) channel_sums<ForwardTerms>(v, x, nullptr, k.data(), s1.data(), s2.data());
+  if (again) channel_sums<ForwardTerms>(v, x, nullptr, nullptr, k.data(), s1.data(), s2.data());
   for (idx j = 0; j < c; j++) {
     double d = s1[j] / count;
     double m = k[j] + d;
@@ -240,12 +320,14 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
     s[j] = static_cast<float>(scale ? is * scale[j] : is);
     t[j] = offset ? offset[j] : 0.f;
   }
-  apply(v, x, nullptr, mean, s.data(), t.data(), nullptr, y);
+  if (fuse_relu) apply_forward<true>(v, x, mean, s.data(), t.data(), y);
+  else apply_forward<false>(v, x, mean, s.data(), t.data(), y);
   return args.undefined();
 }
 
 // batchNormBackprop(dy, x, mean, invStd, scale | null, dmean | null, dvariance | null, dx, dscale, doffset,
-//                   outer, c, inner)
+//                   outer, c, inner[, y | null, dxSum | null])
+// (y: the relu-fused forward's output, dy masked where y <= 0; dxSum: receives the per-channel sums of dx)
 napi_value BatchNormBackprop(napi_env env, napi_callback_info info) {
   Args args(env, info, "batchNormBackprop");
   idx ldy = 0, lx = 0, lm = 0, li = 0, ldx = 0, lds = 0, ldo = 0;
@@ -259,6 +341,17 @@ napi_value BatchNormBackprop(napi_env env, napi_callback_info info) {
   View v;
   if (args.failed || !read_view(args, 10, &v)) return nullptr;
   const float *scale, *dmean, *dvar;
+  const float* y = nullptr;
+  float* dxsum = nullptr;
+  idx lyv = 0, lsum = 0;
+  if (!args.is_null(13)) {
+    y = args.f32(13, &lyv);
+    if (args.failed || !check_len(args, lyv, v.size(), "y")) return nullptr;
+  }
+  if (!args.is_null(14)) {
+    dxsum = args.f32(14, &lsum);
+    if (args.failed || !check_len(args, lsum, v.c, "dxSum")) return nullptr;
+  }
   if (!channel_arg(args, 4, v.c, "scale", &scale) || !channel_arg(args, 5, v.c, "dmean", &dmean) ||
       !channel_arg(args, 6, v.c, "dvariance", &dvar) || !check_len(args, ldy, v.size(), "dy") ||
       !check_len(args, lx, v.size(), "x") || !check_len(args, ldx, v.size(), "dx") || !check_len(args, lm, v.c, "mean") ||
@@ -266,7 +359,10 @@ napi_value BatchNormBackprop(napi_env env, napi_callback_info info) {
     return nullptr;
   const idx c = v.c, count = v.count();
   std::vector<double> s1(c, 0.0), s2(c, 0.0);
-  if (count > 0) channel_sums<BackwardTerms>(v, x, dy, mean, s1.data(), s2.data());
+  if (count > 0) {
+    if (y) channel_sums<MaskedBackwardTerms>(v, x, dy, y, mean, s1.data(), s2.data());
+    else channel_sums<BackwardTerms>(v, x, dy, nullptr, mean, s1.data(), s2.data());
+  }
   std::vector<float> g(c), b(c), e(c);
   for (idx j = 0; j < c; j++) {
     double is = inv[j], gj = scale ? scale[j] * is : is;
@@ -279,7 +375,11 @@ napi_value BatchNormBackprop(napi_env env, napi_callback_info info) {
     b[j] = static_cast<float>(bj);
     e[j] = static_cast<float>(ej);
   }
-  if (count > 0) apply(v, x, dy, mean, b.data(), e.data(), g.data(), dx);
+  if (count > 0) {
+    if (y) apply_backward<true>(v, x, dy, y, mean, b.data(), e.data(), g.data(), dx, dxsum);
+    else apply_backward<false>(v, x, dy, nullptr, mean, b.data(), e.data(), g.data(), dx, dxsum);
+  } else if (dxsum)
+    for (idx j = 0; j < c; j++) dxsum[j] = 0.f;
   return args.undefined();
 }
 
@@ -305,7 +405,7 @@ napi_value BatchNormInference(napi_env env, napi_callback_info info) {
     s[j] = static_cast<float>(scale ? is * scale[j] : is);
     t[j] = offset ? offset[j] : 0.f;
   }
-  if (v.size() > 0) apply(v, x, nullptr, mean, s.data(), t.data(), nullptr, y);
+  if (v.size() > 0) apply_forward<false>(v, x, mean, s.data(), t.data(), y);
   return args.undefined();
 }
 

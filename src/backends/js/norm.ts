@@ -1,6 +1,6 @@
 // Reference fused batch-normalization kernels (any float dtype): x viewed as [outer, C, inner] around the
 // channel axis, per-channel sums accumulated in float64 (two passes for the moments, as the composite).
-import type { BatchNormGrads, BatchNormTrainResult } from "../backend.js";
+import type { BatchNormActivation, BatchNormBackpropOptions, BatchNormGrads, BatchNormTrainResult } from "../backend.js";
 import { allocStorage, type TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
 
@@ -37,7 +37,12 @@ function vec(t: Tensor, values: ArrayLike<number>): Tensor {
   return new Tensor(out, [values.length], t.dtype);
 }
 
-export function batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number): BatchNormTrainResult {
+/** relu keeping NaN, as the relu op. */
+const relu = (v: number): number => (v > 0 ? v : v === v ? 0 : v);
+
+export function batchNormTrain(
+  x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number, activation: BatchNormActivation = "linear",
+): BatchNormTrainResult {
   const [outer, c, inner] = channelView(x.shape, axis);
   const v = x.values;
   const n = outer * inner;
@@ -49,15 +54,25 @@ export function batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, of
   const k = invStd.map((s, ch) => (scale ? s * scale.values[ch] : s));
   const y = allocStorage(x.dtype, x.size);
   perElement(y, outer, c, inner, (i, ch) => (v[i] - m[ch]) * k[ch] + (offset ? offset.values[ch] : 0));
+  // Rounded to the dtype first (the typed array), then the relu, as two ops would.
+  if (activation === "relu") for (let i = 0; i < y.length; i++) y[i] = relu(y[i]);
   return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd: vec(x, invStd) };
 }
 
 export function batchNormBackprop(
   dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,
+  opts: BatchNormBackpropOptions = {},
 ): BatchNormGrads {
   const [outer, c, inner] = channelView(x.shape, axis);
   const v = x.values;
-  const g = dy.values;
+  let g = dy.values;
+  const yr = opts.reluOutput?.values;
+  if (yr) {
+    // relu's gradient folded in: dy where the fused output is positive.
+    const masked = allocStorage(dy.dtype, dy.size);
+    for (let i = 0; i < masked.length; i++) masked[i] = yr[i] > 0 ? g[i] : 0;
+    g = masked;
+  }
   const m = mean.values;
   const n = outer * inner;
   const sdy = channelSums(outer, c, inner, (i) => g[i]);
@@ -69,11 +84,13 @@ export function batchNormBackprop(
   const e = gain.map((k, ch) => -k * sdy[ch] / n + (dmean ? dmean.values[ch] / n : 0));
   const dx = allocStorage(x.dtype, x.size);
   perElement(dx, outer, c, inner, (i, ch) => gain[ch] * g[i] + b[ch] * (v[i] - m[ch]) + e[ch]);
-  return {
+  const grads: BatchNormGrads = {
     dx: new Tensor(dx, x.shape, x.dtype),
     dscale: vec(x, Array.from(sdxm, (s, ch) => s * is[ch])),
     doffset: vec(x, sdy),
   };
+  if (opts.dxSum) grads.dxSum = vec(x, channelSums(outer, c, inner, (i) => dx[i]));
+  return grads;
 }
 
 export function batchNormInference(
