@@ -11,6 +11,8 @@
 //   inference: one pass, y = (x - mean) * scale / sqrt(variance + eps) + offset.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -62,9 +64,20 @@ struct BackwardTerms {
     s2 += dy * (x - k);
   }
 };
+// dy where y > 0, else +0 (NaN and infinities too, as relu's gradient), as a bitwise and: no branch on
+// random signs, and it vectorizes.
+inline float mask_by(float dy, float y) {
+  std::uint32_t u;
+  std::memcpy(&u, &dy, sizeof u);
+  u &= 0u - static_cast<std::uint32_t>(y > 0.f);
+  float r;
+  std::memcpy(&r, &u, sizeof r);
+  return r;
+}
+
 struct MaskedBackwardTerms {
   static inline void at(float x, float dy, float y, float k, float& s1, float& s2) {
-    float d = y > 0.f ? dy : 0.f;
+    float d = mask_by(dy, y);
     s1 += d;
     s2 += d * (x - k);
   }
@@ -206,7 +219,7 @@ void apply_backward(const View& v, const float* x, const float* dy, const float*
         const float* __restrict ee = e;
         const float* __restrict gg = g;
         for (idx j = 0; j < c; j++) {
-          float dj = Mask ? (yr[j] > 0.f ? d[j] : 0.f) : d[j];
+          float dj = Mask ? mask_by(d[j], yr[j]) : d[j];
           o[j] = gg[j] * dj + (xr[j] - mm[j]) * bb[j] + ee[j];
         }
         if (sums) {
@@ -221,7 +234,7 @@ void apply_backward(const View& v, const float* x, const float* dy, const float*
         idx ch = r % c;
         const float mc = m[ch], bc = b[ch], ec = e[ch], gc = g[ch];
         for (idx j = 0; j < len; j++) {
-          float dj = Mask ? (yr[j] > 0.f ? d[j] : 0.f) : d[j];
+          float dj = Mask ? mask_by(d[j], yr[j]) : d[j];
           o[j] = gc * dj + (xr[j] - mc) * bc + ec;
         }
         if (sums) {
