@@ -66,8 +66,12 @@ export type BatchNormActivation = "linear" | "relu";
 
 /** batchNormBackprop's fused extras (all optional: absent, it is the plain batch-norm gradient). */
 export interface BatchNormBackpropOptions {
-  /** The output y of a relu-fused batchNormTrain: dy counts only where y > 0 (relu's gradient folded in). */
-  reluOutput?: Tensor | null;
+  /**
+   * The forward was relu-fused (batchNormTrain with "relu") with this offset (null: none): dy counts only where the
+   * forward's output was positive, which the kernel recomputes from x exactly as batchNormTrain computed it (given
+   * its mean and invStd), so the output is not read (relu's gradient folded in).
+   */
+  relu?: { offset: Tensor | null } | null;
   /** Also return dxSum. */
   dxSum?: boolean;
 }
@@ -197,7 +201,7 @@ export interface Kernels {
    * Gradients of batchNormTrain given dy and the gradients of its mean and variance outputs (null: zero):
    * dx = scale * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)) + dmean / M + 2 * dvariance * (x - mean) / M,
    * with xhat = (x - mean) * invStd and M the elements per channel; dscale = sum(dy * xhat), doffset = sum(dy).
-   * With `opts.reluOutput` (a relu-fused forward's y), dy is first replaced by dy where y > 0, else 0.
+   * With `opts.relu` (a relu-fused forward), dy is first replaced by dy where that forward's output is > 0, else 0.
    */
   batchNormBackprop(
     dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,

@@ -49,9 +49,9 @@ export function fusedBatchNorm(
 
 /**
  * relu(batchNorm(x)) in training mode as one recorded op: the relu applied in the norm's output pass, and its
- * gradient folded into the fused backprop (dy masked where the output is 0), which also leaves the per-channel
- * sums of dx for the gradient of a bias before the norm (src/ops/channel-sums-memo.ts). Under a recording
- * tape the rule is written with ops (reluBackprop, then the batch-norm rule), as fusedBatchNorm's.
+ * gradient folded into the fused backprop (dy masked where the output was 0, recomputed from x), which also
+ * leaves the per-channel sums of dx for the gradient of a bias before the norm (src/ops/channel-sums-memo.ts).
+ * Under a recording tape the rule is written with ops (reluBackprop, then the batch-norm rule), as fusedBatchNorm's.
  */
 export function fusedBatchNormRelu(
   x: Tensor, ch: number, scale: Tensor | null, offset: Tensor | null, epsilon: number,
@@ -63,7 +63,7 @@ export function fusedBatchNormRelu(
   record("batchNormRelu", inputs, [r.y, r.mean, r.variance], ([dy, dmean, dvar], needs) => {
     let g: { dx: Tensor | null; dscale: Tensor; doffset: Tensor };
     if (!isRecording()) {
-      const k = kernels().batchNormBackprop(dy, x, ch, r.mean, r.invStd, scale, dmean, dvar, { reluOutput: r.y, dxSum: needs[0] });
+      const k = kernels().batchNormBackprop(dy, x, ch, r.mean, r.invStd, scale, dmean, dvar, { relu: { offset }, dxSum: needs[0] });
       if (k.dxSum) rememberChannelSums(k.dx, ch, k.dxSum);
       g = k;
     } else g = batchNormGradOps(x, ch, scale, reluBackprop("relu", dy, r.y), dmean, dvar, epsilon, needs[0]);

@@ -59,7 +59,10 @@ function assertChannelSums(got: Tensor | undefined, dx: Tensor, axis: number, ms
   sum.forEach((s, ch) => assert.ok(Math.abs(got.values[ch] - s) <= eps * (abs[ch] + 1), `${msg}: dxSum[${ch}] ${got.values[ch]} != ${s}`));
 }
 
-/** The relu-fused train and backprop of kernels `k` against the js reference, under every argument combination. */
+/**
+ * The relu-fused train and backprop of kernels `k` against the js reference, under every argument combination: the
+ * forward against js's, the backward against js's plain backprop of dy masked by k's own forward output.
+ */
 function compareBoth(k: Kernels, shape: number[], axis: number, dtype: "float32" | "float64", tag: string): void {
   const c = shape[axis];
   // A mean off zero (the one-pass shift) and an offset that puts part of each channel below zero.
@@ -82,8 +85,9 @@ function compareBoth(k: Kernels, shape: number[], axis: number, dtype: "float32"
     if (x.size > c) assert.ok(zeros > 0 && zeros < a.y.size, `${m}: the case should have both signs (${zeros} zeros of ${a.y.size})`);
     for (const [dm, dv] of [[null, null], [dmean, dvar]] as const) {
       const mm = `${m} dmean/dvariance ${dm !== null}`;
-      const ga = k.batchNormBackprop(dy, x, axis, b.mean, b.invStd, s, dm, dv, { reluOutput: b.y, dxSum: true });
-      const gb = jsKernels.batchNormBackprop(dy, x, axis, b.mean, b.invStd, s, dm, dv, { reluOutput: b.y, dxSum: true });
+      // The mask is k's own forward's (recomputed from x, exactly): the reference gets dy masked by a.y.
+      const ga = k.batchNormBackprop(dy, x, axis, a.mean, a.invStd, s, dm, dv, { relu: { offset: o }, dxSum: true });
+      const gb = jsKernels.batchNormBackprop(masked(dy, a.y), x, axis, a.mean, a.invStd, s, dm, dv);
       assertClose(ga.dx, gb.dx, { ...tol, msg: `${mm} dx` });
       assertClose(ga.dscale, gb.dscale, { rtol: 1e-4, atol: 1e-3, msg: `${mm} dscale` });
       assertClose(ga.doffset, gb.doffset, { rtol: 1e-4, atol: 1e-3, msg: `${mm} doffset` });
@@ -111,7 +115,7 @@ describe("relu-fused batch-norm kernels: the js reference", () => {
         assertClose(fused.y, relu(plain.y), { rtol: 0, atol: 0, msg: `${shape} y` });
         assert.deepEqual([...fused.mean.values], [...plain.mean.values]);
         assert.deepEqual([...fused.variance.values], [...plain.variance.values]);
-        const g = jsKernels.batchNormBackprop(dy, x, axis, fused.mean, fused.invStd, scale, null, null, { reluOutput: fused.y, dxSum: true });
+        const g = jsKernels.batchNormBackprop(dy, x, axis, fused.mean, fused.invStd, scale, null, null, { relu: { offset }, dxSum: true });
         const want = jsKernels.batchNormBackprop(masked(dy, fused.y), x, axis, plain.mean, plain.invStd, scale, null, null);
         assertClose(g.dx, want.dx, { rtol: 0, atol: 0, msg: `${shape} dx` });
         assertClose(g.dscale, want.dscale, { rtol: 0, atol: 0, msg: `${shape} dscale` });
@@ -146,13 +150,27 @@ describe("relu-fused batch-norm kernels: native against js", { skip }, () => {
     assert.ok(v.filter((_, i) => i % 2 === 0).every((e) => e >= 0), `relu channel: ${v}`);
   });
 
-  it("rejects a mask or dxSum buffer of the wrong size", () => {
+  it("rejects a relu offset or dxSum buffer of the wrong size", () => {
     const a = addon as unknown as { batchNormBackprop: (...args: unknown[]) => void };
     const f = (n: number) => new Float32Array(n);
-    const call = (y: Float32Array | null, s: Float32Array | null) =>
-      a.batchNormBackprop(f(6), f(6), f(3), f(3), null, null, null, f(6), f(3), f(3), 2, 3, 1, y, s);
-    assert.throws(() => call(f(5), null), /y has 5 elements, expected 6/);
+    const call = (o: Float32Array | null, s: Float32Array | null) =>
+      a.batchNormBackprop(f(6), f(6), f(3), f(3), null, null, null, f(6), f(3), f(3), 2, 3, 1, true, o, s);
+    assert.throws(() => call(f(5), null), /reluOffset has 5 elements, expected 3/);
     assert.throws(() => call(null, f(2)), /dxSum has 2 elements, expected 3/);
-    call(f(6), f(3));
+    call(f(3), f(3));
+  });
+
+  it("the mask is the forward's own output sign, exactly, also for values a rounding away from 0", () => {
+    // A channel whose normalized values land on and right around 0 (offset = -(x - mean) * invStd for one x).
+    const x = new Tensor(Float32Array.from({ length: 64 }, (_, i) => (i % 8) + 0.1 * Math.sin(i)), [64, 1], "float32");
+    const pre = native.batchNormTrain(x, 1, null, null, 1e-3);
+    for (const i of [3, 17, 40]) {
+      const off = new Tensor(Float32Array.from([-pre.y.values[i]]), [1], "float32");
+      const f = native.batchNormTrain(x, 1, null, off, 1e-3, "relu");
+      const dy = new Tensor(new Float32Array(64).fill(1), [64, 1], "float32");
+      const g = native.batchNormBackprop(dy, x, 1, f.mean, f.invStd, null, null, null, { relu: { offset: off } });
+      const want = jsKernels.batchNormBackprop(masked(dy, f.y), x, 1, f.mean, f.invStd, null, null, null);
+      assertClose(g.dx, want.dx, { rtol: 1e-5, atol: 1e-6, msg: `element ${i}` });
+    }
   });
 });

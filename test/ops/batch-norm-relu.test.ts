@@ -14,13 +14,13 @@ type BnRelu = (x: Tensor, opts?: Parameters<typeof batchNorm>[1]) => ReturnType<
 const rand = (shape: number[], seed: number, lo = -1, hi = 1, dtype: DT = "float64") =>
   randomUniform(shape, { seed, minval: lo, maxval: hi, dtype });
 
-/** Counts the relu-fused kernel calls (train with "relu", backprop with reluOutput, dxSum asked) and rank-4 reductions over 3 axes (a conv bias gradient) while f runs. */
+/** Counts the relu-fused kernel calls (train with "relu", backprop with relu, dxSum asked) and rank-4 reductions over 3 axes (a conv bias gradient) while f runs. */
 function countFused(f: () => void): { train: number; backprop: number; dxSum: number; reduce: number } {
   const k = kernels();
   const saved = { t: k.batchNormTrain, b: k.batchNormBackprop, r: k.reduce };
   const n = { train: 0, backprop: 0, dxSum: 0, reduce: 0 };
   k.batchNormTrain = (...a) => ((n.train += a[5] === "relu" ? 1 : 0), saved.t(...a));
-  k.batchNormBackprop = (...a) => ((n.backprop += a[8]?.reluOutput ? 1 : 0), (n.dxSum += a[8]?.dxSum ? 1 : 0), saved.b(...a));
+  k.batchNormBackprop = (...a) => ((n.backprop += a[8]?.relu ? 1 : 0), (n.dxSum += a[8]?.dxSum ? 1 : 0), saved.b(...a));
   k.reduce = (...a) => ((n.reduce += a[1].rank === 4 && a[2].length === 3 ? 1 : 0), saved.r(...a));
   try {
     f();

@@ -37,6 +37,11 @@ function vec(t: Tensor, values: ArrayLike<number>): Tensor {
   return new Tensor(out, [values.length], t.dtype);
 }
 
+/** The output pass's per-channel factor invStd * scale. */
+function outputScale(invStd: Tensor, scale: Tensor | null): Float64Array {
+  return Float64Array.from(invStd.values, (s, ch) => (scale ? s * scale.values[ch] : s));
+}
+
 /** relu keeping NaN, as the relu op. */
 const relu = (v: number): number => (v > 0 ? v : v === v ? 0 : v);
 
@@ -50,13 +55,14 @@ export function batchNormTrain(
   // Rounded to x's dtype first, as the composite's mean is, then the deviations from it.
   const m = vec(x, mean).values;
   const variance = channelSums(outer, c, inner, (i, ch) => (v[i] - m[ch]) ** 2).map((s) => s / n);
-  const invStd = variance.map((s) => 1 / Math.sqrt(s + epsilon));
-  const k = invStd.map((s, ch) => (scale ? s * scale.values[ch] : s));
+  const invStd = vec(x, variance.map((s) => 1 / Math.sqrt(s + epsilon)));
+  // From invStd as the caller gets it (rounded to the dtype), so that a relu-fused backprop recomputes y's signs exactly.
+  const k = outputScale(invStd, scale);
   const y = allocStorage(x.dtype, x.size);
   perElement(y, outer, c, inner, (i, ch) => (v[i] - m[ch]) * k[ch] + (offset ? offset.values[ch] : 0));
   // Rounded to the dtype first (the typed array), then the relu, as two ops would.
   if (activation === "relu") for (let i = 0; i < y.length; i++) y[i] = relu(y[i]);
-  return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd: vec(x, invStd) };
+  return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd };
 }
 
 export function batchNormBackprop(
@@ -66,11 +72,15 @@ export function batchNormBackprop(
   const [outer, c, inner] = channelView(x.shape, axis);
   const v = x.values;
   let g = dy.values;
-  const yr = opts.reluOutput?.values;
-  if (yr) {
-    // relu's gradient folded in: dy where the fused output is positive.
+  if (opts.relu) {
+    // relu's gradient folded in: dy where the fused forward's output was positive, that output recomputed as
+    // batchNormTrain computes it (rounded to the dtype before the sign test).
+    const k = outputScale(invStd, scale);
+    const off = opts.relu.offset?.values;
+    const round = x.dtype === "float32" ? Math.fround : (z: number) => z;
     const masked = allocStorage(dy.dtype, dy.size);
-    for (let i = 0; i < masked.length; i++) masked[i] = yr[i] > 0 ? g[i] : 0;
+    const m = mean.values;
+    perElement(masked, outer, c, inner, (i, ch) => (round((v[i] - m[ch]) * k[ch] + (off ? off[ch] : 0)) > 0 ? g[i] : 0));
     g = masked;
   }
   const m = mean.values;

@@ -13,7 +13,8 @@ interface NormAddon {
   ): void;
   batchNormBackprop(
     dy: F32, x: F32, mean: F32, invStd: F32, scale: F32 | null, dmean: F32 | null, dvariance: F32 | null,
-    dx: F32, dscale: F32, doffset: F32, outer: number, c: number, inner: number, reluOutput: F32 | null, dxSum: F32 | null,
+    dx: F32, dscale: F32, doffset: F32, outer: number, c: number, inner: number, relu: boolean, reluOffset: F32 | null,
+    dxSum: F32 | null,
   ): void;
   batchNormInference(
     x: F32, mean: F32, variance: F32, scale: F32 | null, offset: F32 | null, y: F32,
@@ -43,8 +44,8 @@ export function normKernels(addon: Addon): NormKernels {
       return { y: new Tensor(y, x.shape, "float32"), mean: vec(mean), variance: vec(variance), invStd: vec(invStd) };
     },
     batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance, opts = {}) {
-      const relu = opts.reluOutput ?? null;
-      if (!allF32(dy, x, mean, invStd, scale, dmean, dvariance, relu))
+      const relu = opts.relu ?? null;
+      if (!allF32(dy, x, mean, invStd, scale, dmean, dvariance, relu?.offset ?? null))
         return js.batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance, opts);
       const [outer, c, inner] = channelView(x.shape, axis);
       const dx = new Float32Array(x.size);
@@ -53,7 +54,7 @@ export function normKernels(addon: Addon): NormKernels {
       const dxSum = opts.dxSum ? new Float32Array(c) : null;
       a.batchNormBackprop(
         f32(dy)!, f32(x)!, f32(mean)!, f32(invStd)!, f32(scale), f32(dmean), f32(dvariance), dx, dscale, doffset, outer, c, inner,
-        f32(relu), dxSum,
+        relu !== null, f32(relu?.offset ?? null), dxSum,
       );
       const grads = { dx: new Tensor(dx, x.shape, "float32"), dscale: vec(dscale), doffset: vec(doffset) };
       return dxSum ? { ...grads, dxSum: vec(dxSum) } : grads;
