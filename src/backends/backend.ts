@@ -57,6 +57,23 @@ export interface BatchNormGrads {
   dx: Tensor;
   dscale: Tensor;
   doffset: Tensor;
+  /** Per-channel [C] sums of dx (the gradient of a bias added before the norm), when asked for. */
+  dxSum?: Tensor;
+}
+
+/** The activation batchNormTrain applies in its output pass. */
+export type BatchNormActivation = "linear" | "relu";
+
+/** batchNormBackprop's fused extras (all optional: absent, it is the plain batch-norm gradient). */
+export interface BatchNormBackpropOptions {
+  /**
+   * The forward was relu-fused (batchNormTrain with "relu") with this offset (null: none): dy counts only where the
+   * forward's output was positive, which the kernel recomputes from x exactly as batchNormTrain computed it (given
+   * its mean and invStd), so the output is not read (relu's gradient folded in).
+   */
+  relu?: { offset: Tensor | null } | null;
+  /** Also return dxSum. */
+  dxSum?: boolean;
 }
 
 /**
@@ -194,15 +211,17 @@ export interface Kernels {
 
   // fused batch normalization: statistics per channel along `axis` (x viewed as [outer, C, inner]);
   // every per-channel argument and result is a [C] tensor of x's dtype, null where absent
-  /** Batch moments, then y = (x - mean) * invStd * scale + offset. */
-  batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number): BatchNormTrainResult;
+  /** Batch moments, then y = (x - mean) * invStd * scale + offset (relu(y) when `activation` is "relu"). */
+  batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number, activation?: BatchNormActivation): BatchNormTrainResult;
   /**
    * Gradients of batchNormTrain given dy and the gradients of its mean and variance outputs (null: zero):
    * dx = scale * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)) + dmean / M + 2 * dvariance * (x - mean) / M,
    * with xhat = (x - mean) * invStd and M the elements per channel; dscale = sum(dy * xhat), doffset = sum(dy).
+   * With `opts.relu` (a relu-fused forward), dy is first replaced by dy where that forward's output is > 0, else 0.
    */
   batchNormBackprop(
     dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,
+    opts?: BatchNormBackpropOptions,
   ): BatchNormGrads;
   /** y = (x - mean) * scale / sqrt(variance + epsilon) + offset with given statistics. */
   batchNormInference(x: Tensor, axis: number, mean: Tensor, variance: Tensor, scale: Tensor | null, offset: Tensor | null, epsilon: number): Tensor;

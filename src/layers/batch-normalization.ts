@@ -2,6 +2,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autograd/tape.js";
 import { add, mul } from "../ops/arithmetic.js";
 import { batchNorm, batchNormalization } from "../ops/norm.js";
+import { relu } from "../ops/activations.js";
+import { batchNormRelu } from "../ops/batch-norm-relu.js";
 import { reshape } from "../ops/reshape.js";
 import { type SymShape, fmtSymShape } from "../models/symbolic.js";
 import { type CallOptions, Layer, type LayerArgs, type LayerConfig } from "./layer.js";
@@ -57,6 +59,11 @@ export class BatchNormalization extends Layer {
   beta: LayerWeight | null = null;
   movingMean: LayerWeight | null = null;
   movingVariance: LayerWeight | null = null;
+  /**
+   * Internal, set by the training-time graph fusion (src/models/training-fusion.ts) for one call: that call
+   * returns relu of its output, computed in the norm's own passes when training (the ReLU layer is skipped).
+   */
+  fuseReluNextCall = false;
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
@@ -97,10 +104,13 @@ export class BatchNormalization extends Layer {
   }
 
   override call(inputs: Tensor, opts: CallOptions): Tensor {
+    const fuseRelu = this.fuseReluNextCall;
+    this.fuseReluNextCall = false;
     const a = this.channelAxis(inputs.rank, inputs.shape);
     if (opts.training && this.trainable) {
       // Batch statistics on the fused op (two passes forward, two backward).
-      const r = batchNorm(inputs, { axis: a, offset: this.beta, scale: this.gamma, epsilon: this.epsilon });
+      const args = { axis: a, offset: this.beta, scale: this.gamma, epsilon: this.epsilon };
+      const r = fuseRelu ? batchNormRelu(inputs, args) : batchNorm(inputs, args);
       const m = this.momentum;
       noGrad(() => {
         this.movingMean!.assign(add(mul(this.movingMean!, m), mul(r.mean, 1 - m)));
@@ -112,10 +122,11 @@ export class BatchNormalization extends Layer {
     // batchNormalization runs them as one fused pass.
     const bshape = inputs.shape.map((d, i) => (i === a ? d : 1));
     const lay = (t: Tensor | LayerWeight): Tensor => reshape(t, bshape);
-    return batchNormalization(
+    const y = batchNormalization(
       inputs, lay(this.movingMean!), lay(this.movingVariance!), this.beta ? lay(this.beta) : null, this.gamma ? lay(this.gamma) : null,
       this.epsilon,
     );
+    return fuseRelu ? relu(y) : y;
   }
 
   override computeOutputShape(inputShape: SymShape): SymShape {

@@ -84,12 +84,12 @@ export interface InferencePlan {
 const LINEAR: FusedAct = { kind: "linear", alpha: 0 };
 
 /** Exactly this class, with no per-instance `call` (a subclass or a patched layer may compute something else). */
-function isExactly<T extends Layer>(layer: Layer, cls: abstract new (...a: never[]) => T): layer is T {
+export function isExactly<T extends Layer>(layer: Layer, cls: abstract new (...a: never[]) => T): layer is T {
   return Object.getPrototypeOf(layer) === cls.prototype && !Object.prototype.hasOwnProperty.call(layer, "call");
 }
 
 /** A plain single-input, single-output node of a built layer without activity regularizer. */
-function simpleNode(node: Node): boolean {
+export function simpleNode(node: Node): boolean {
   const l = node.layer;
   return !node.isInput && node.inputs.length === 1 && !node.inputIsList && node.outputs.length === 1 && !node.outputIsList &&
     l.built && l.activityRegularizer === null && (l.dtype === "float32" || l.dtype === "float64");
@@ -122,7 +122,7 @@ function fusedActivationOf(f: ActivationFn): FusedAct | null {
 }
 
 /** An activation node's function as biasActivation's, or null. */
-function activationLayerAct(layer: Layer): FusedAct | null {
+export function activationLayerAct(layer: Layer): FusedAct | null {
   if (isExactly(layer, ReLU)) {
     if (layer.threshold !== 0) return null;
     if (layer.negativeSlope === 0) return layer.maxValue === null ? { kind: "relu", alpha: 0 } : layer.maxValue === 6 ? { kind: "relu6", alpha: 0 } : null;

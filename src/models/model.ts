@@ -9,6 +9,7 @@ import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
 import { recycleActivations } from "./plan-buffers.js";
 import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
+import { type TrainingFusion, buildTrainingFusion, runTrainingFused } from "./training-fusion.js";
 import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
 import { functionalConfig, functionalFromConfig } from "./functional-config.js";
 import { type SummaryOptions, formatSummary } from "./summary.js";
@@ -54,6 +55,13 @@ export class Model extends Layer {
    */
   fuseInference = true;
   private inferencePlanCache: InferencePlan | null = null;
+  /**
+   * In training mode, run each BatchNormalization whose output only a relu layer reads as one relu-fused batch
+   * norm (the relu in the norm's passes, forward and backward). Same results within float32 rounding; set false
+   * (or DEEPTS_FUSE=0 for the process) to run every layer as written.
+   */
+  fuseTraining = true;
+  private trainingFusionCache: TrainingFusion | null = null;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable } as LayerArgs);
@@ -154,7 +162,15 @@ export class Model extends Layer {
       } finally {
         holdThreads(false);
       }
-    } else for (const d of graph.depths) for (const node of graph.nodesByDepth.get(d)!) if (!node.isInput) runNode(node);
+    } else {
+      const fusion = this.fuseTraining && !fusionDisabledByEnv() ? this.trainingFusion(graph) : null;
+      for (const d of graph.depths)
+        for (const node of graph.nodesByDepth.get(d)!) {
+          if (node.isInput) continue;
+          if (fusion && runTrainingFused(fusion, node, values, (outer ?? node.training) === true)) continue;
+          runNode(node);
+        }
+    }
     const outs = this.outputs.map((t) => {
       const v = values.get(t);
       if (!v) throw new Error(`${this.label}: could not compute output ${t.name} from the inputs`);
@@ -202,6 +218,12 @@ export class Model extends Layer {
   private inferencePlan(graph: Graph): InferencePlan {
     if (this.inferencePlanCache?.graph !== graph) this.inferencePlanCache = buildInferencePlan(graph, this.outputs);
     return this.inferencePlanCache;
+  }
+
+  /** The training-time fusion of the current graph (built on first use, rebuilt when the graph changes). */
+  private trainingFusion(graph: Graph): TrainingFusion {
+    if (this.trainingFusionCache?.graph !== graph) this.trainingFusionCache = buildTrainingFusion(graph, this.outputs);
+    return this.trainingFusionCache;
   }
 
   /** Output shape(s) for `inputShape`, propagated through each layer's computeOutputShape. */

@@ -11,6 +11,7 @@ import {
 } from "./conv-geometry.js";
 import { conv2dFilterGrad, conv2dInputGrad } from "./conv-primitives.js";
 import { sum } from "./reduce.js";
+import { channelSumsOf } from "./channel-sums-memo.js";
 import { reluBackprop } from "./relu-grad.js";
 
 /**
@@ -23,7 +24,8 @@ export function conv2dBiasActivationNHWC(x: Tensor, w: Tensor, bias: Tensor | nu
   return record("conv2dBiasActivation", inputs, y, ([dy], needs) => {
     const g = activation === "linear" ? dy : reluBackprop(activation, dy, y);
     const grads = [needs[0] ? conv2dInputGrad(g, w, x.shape, p) : null, needs[1] ? conv2dFilterGrad(x, g, w.shape, p) : null];
-    if (bias) grads.push(needs[2] ? sum(g, [0, 1, 2]) : null);
+    // The per-channel sums a relu-fused batch norm's backprop left with g (its dx), else the reduction.
+    if (bias) grads.push(needs[2] ? (channelSumsOf(g, 3) ?? sum(g, [0, 1, 2])) : null);
     return grads;
   });
 }

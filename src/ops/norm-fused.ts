@@ -6,6 +6,8 @@ import { add, div, mul, neg, pow, sub } from "./arithmetic.js";
 import { rsqrt } from "./math.js";
 import { unbroadcast } from "./operands.js";
 import { mean, sum } from "./reduce.js";
+import { reluBackprop } from "./relu-grad.js";
+import { rememberChannelSums } from "./channel-sums-memo.js";
 import { reshape } from "./reshape.js";
 
 /** Switch for A/B measurements (bench/profile): false sends batchNorm and batchNormalization down the composites. */
@@ -38,6 +40,34 @@ export function fusedBatchNorm(
     if (!isRecording()) g = kernels().batchNormBackprop(dy, x, ch, r.mean, r.invStd, scale, dmean, dvar);
     else g = batchNormGradOps(x, ch, scale, dy, dmean, dvar, epsilon, needs[0]);
     const out: (Tensor | null)[] = [g.dx];
+    if (scale) out.push(g.dscale);
+    if (offset) out.push(g.doffset);
+    return out;
+  });
+  return { output: r.y, mean: r.mean, variance: r.variance };
+}
+
+/**
+ * relu(batchNorm(x)) in training mode as one recorded op: the relu applied in the norm's output pass, and its
+ * gradient folded into the fused backprop (dy masked where the output was 0, recomputed from x), which also
+ * leaves the per-channel sums of dx for the gradient of a bias before the norm (src/ops/channel-sums-memo.ts).
+ * Under a recording tape the rule is written with ops (reluBackprop, then the batch-norm rule), as fusedBatchNorm's.
+ */
+export function fusedBatchNormRelu(
+  x: Tensor, ch: number, scale: Tensor | null, offset: Tensor | null, epsilon: number,
+): { output: Tensor; mean: Tensor; variance: Tensor } {
+  const r = kernels().batchNormTrain(x, ch, scale, offset, epsilon, "relu");
+  const inputs = [x];
+  if (scale) inputs.push(scale);
+  if (offset) inputs.push(offset);
+  record("batchNormRelu", inputs, [r.y, r.mean, r.variance], ([dy, dmean, dvar], needs) => {
+    let g: { dx: Tensor | null; dscale: Tensor; doffset: Tensor };
+    if (!isRecording()) {
+      const k = kernels().batchNormBackprop(dy, x, ch, r.mean, r.invStd, scale, dmean, dvar, { relu: { offset }, dxSum: needs[0] });
+      if (k.dxSum) rememberChannelSums(k.dx, ch, k.dxSum);
+      g = k;
+    } else g = batchNormGradOps(x, ch, scale, reluBackprop("relu", dy, r.y), dmean, dvar, epsilon, needs[0]);
+    const out: (Tensor | null)[] = [needs[0] ? g.dx : null];
     if (scale) out.push(g.dscale);
     if (offset) out.push(g.doffset);
     return out;

@@ -1,6 +1,6 @@
 // Reference fused batch-normalization kernels (any float dtype): x viewed as [outer, C, inner] around the
 // channel axis, per-channel sums accumulated in float64 (two passes for the moments, as the composite).
-import type { BatchNormGrads, BatchNormTrainResult } from "../backend.js";
+import type { BatchNormActivation, BatchNormBackpropOptions, BatchNormGrads, BatchNormTrainResult } from "../backend.js";
 import { allocStorage, type TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/tensor.js";
 
@@ -37,7 +37,17 @@ function vec(t: Tensor, values: ArrayLike<number>): Tensor {
   return new Tensor(out, [values.length], t.dtype);
 }
 
-export function batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number): BatchNormTrainResult {
+/** The output pass's per-channel factor invStd * scale. */
+function outputScale(invStd: Tensor, scale: Tensor | null): Float64Array {
+  return Float64Array.from(invStd.values, (s, ch) => (scale ? s * scale.values[ch] : s));
+}
+
+/** relu keeping NaN, as the relu op. */
+const relu = (v: number): number => (v > 0 ? v : v === v ? 0 : v);
+
+export function batchNormTrain(
+  x: Tensor, axis: number, scale: Tensor | null, offset: Tensor | null, epsilon: number, activation: BatchNormActivation = "linear",
+): BatchNormTrainResult {
   const [outer, c, inner] = channelView(x.shape, axis);
   const v = x.values;
   const n = outer * inner;
@@ -45,19 +55,34 @@ export function batchNormTrain(x: Tensor, axis: number, scale: Tensor | null, of
   // Rounded to x's dtype first, as the composite's mean is, then the deviations from it.
   const m = vec(x, mean).values;
   const variance = channelSums(outer, c, inner, (i, ch) => (v[i] - m[ch]) ** 2).map((s) => s / n);
-  const invStd = variance.map((s) => 1 / Math.sqrt(s + epsilon));
-  const k = invStd.map((s, ch) => (scale ? s * scale.values[ch] : s));
+  const invStd = vec(x, variance.map((s) => 1 / Math.sqrt(s + epsilon)));
+  // From invStd as the caller gets it (rounded to the dtype), so that a relu-fused backprop recomputes y's signs exactly.
+  const k = outputScale(invStd, scale);
   const y = allocStorage(x.dtype, x.size);
   perElement(y, outer, c, inner, (i, ch) => (v[i] - m[ch]) * k[ch] + (offset ? offset.values[ch] : 0));
-  return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd: vec(x, invStd) };
+  // Rounded to the dtype first (the typed array), then the relu, as two ops would.
+  if (activation === "relu") for (let i = 0; i < y.length; i++) y[i] = relu(y[i]);
+  return { y: new Tensor(y, x.shape, x.dtype), mean: vec(x, mean), variance: vec(x, variance), invStd };
 }
 
 export function batchNormBackprop(
   dy: Tensor, x: Tensor, axis: number, mean: Tensor, invStd: Tensor, scale: Tensor | null, dmean: Tensor | null, dvariance: Tensor | null,
+  opts: BatchNormBackpropOptions = {},
 ): BatchNormGrads {
   const [outer, c, inner] = channelView(x.shape, axis);
   const v = x.values;
-  const g = dy.values;
+  let g = dy.values;
+  if (opts.relu) {
+    // relu's gradient folded in: dy where the fused forward's output was positive, that output recomputed as
+    // batchNormTrain computes it (rounded to the dtype before the sign test).
+    const k = outputScale(invStd, scale);
+    const off = opts.relu.offset?.values;
+    const round = x.dtype === "float32" ? Math.fround : (z: number) => z;
+    const masked = allocStorage(dy.dtype, dy.size);
+    const m = mean.values;
+    perElement(masked, outer, c, inner, (i, ch) => (round((v[i] - m[ch]) * k[ch] + (off ? off[ch] : 0)) > 0 ? g[i] : 0));
+    g = masked;
+  }
   const m = mean.values;
   const n = outer * inner;
   const sdy = channelSums(outer, c, inner, (i) => g[i]);
@@ -69,11 +94,13 @@ export function batchNormBackprop(
   const e = gain.map((k, ch) => -k * sdy[ch] / n + (dmean ? dmean.values[ch] / n : 0));
   const dx = allocStorage(x.dtype, x.size);
   perElement(dx, outer, c, inner, (i, ch) => gain[ch] * g[i] + b[ch] * (v[i] - m[ch]) + e[ch]);
-  return {
+  const grads: BatchNormGrads = {
     dx: new Tensor(dx, x.shape, x.dtype),
     dscale: vec(x, Array.from(sdxm, (s, ch) => s * is[ch])),
     doffset: vec(x, sdy),
   };
+  if (opts.dxSum) grads.dxSum = vec(x, channelSums(outer, c, inner, (i) => dx[i]));
+  return grads;
 }
 
 export function batchNormInference(

@@ -9,11 +9,12 @@ type F32 = Float32Array;
 interface NormAddon {
   batchNormTrain(
     x: F32, y: F32, mean: F32, variance: F32, invStd: F32, scale: F32 | null, offset: F32 | null,
-    outer: number, c: number, inner: number, epsilon: number,
+    outer: number, c: number, inner: number, epsilon: number, relu: boolean,
   ): void;
   batchNormBackprop(
     dy: F32, x: F32, mean: F32, invStd: F32, scale: F32 | null, dmean: F32 | null, dvariance: F32 | null,
-    dx: F32, dscale: F32, doffset: F32, outer: number, c: number, inner: number,
+    dx: F32, dscale: F32, doffset: F32, outer: number, c: number, inner: number, relu: boolean, reluOffset: F32 | null,
+    dxSum: F32 | null,
   ): void;
   batchNormInference(
     x: F32, mean: F32, variance: F32, scale: F32 | null, offset: F32 | null, y: F32,
@@ -32,25 +33,31 @@ export function normKernels(addon: Addon): NormKernels {
   const a = addon as unknown as NormAddon;
   const js = jsKernels;
   return {
-    batchNormTrain(x, axis, scale, offset, epsilon) {
-      if (!allF32(x, scale, offset)) return js.batchNormTrain(x, axis, scale, offset, epsilon);
+    batchNormTrain(x, axis, scale, offset, epsilon, activation = "linear") {
+      if (!allF32(x, scale, offset)) return js.batchNormTrain(x, axis, scale, offset, epsilon, activation);
       const [outer, c, inner] = channelView(x.shape, axis);
       const y = new Float32Array(x.size);
       const mean = new Float32Array(c);
       const variance = new Float32Array(c);
       const invStd = new Float32Array(c);
-      a.batchNormTrain(f32(x)!, y, mean, variance, invStd, f32(scale), f32(offset), outer, c, inner, epsilon);
+      a.batchNormTrain(f32(x)!, y, mean, variance, invStd, f32(scale), f32(offset), outer, c, inner, epsilon, activation === "relu");
       return { y: new Tensor(y, x.shape, "float32"), mean: vec(mean), variance: vec(variance), invStd: vec(invStd) };
     },
-    batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance) {
-      if (!allF32(dy, x, mean, invStd, scale, dmean, dvariance))
-        return js.batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance);
+    batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance, opts = {}) {
+      const relu = opts.relu ?? null;
+      if (!allF32(dy, x, mean, invStd, scale, dmean, dvariance, relu?.offset ?? null))
+        return js.batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance, opts);
       const [outer, c, inner] = channelView(x.shape, axis);
       const dx = new Float32Array(x.size);
       const dscale = new Float32Array(c);
       const doffset = new Float32Array(c);
-      a.batchNormBackprop(f32(dy)!, f32(x)!, f32(mean)!, f32(invStd)!, f32(scale), f32(dmean), f32(dvariance), dx, dscale, doffset, outer, c, inner);
-      return { dx: new Tensor(dx, x.shape, "float32"), dscale: vec(dscale), doffset: vec(doffset) };
+      const dxSum = opts.dxSum ? new Float32Array(c) : null;
+      a.batchNormBackprop(
+        f32(dy)!, f32(x)!, f32(mean)!, f32(invStd)!, f32(scale), f32(dmean), f32(dvariance), dx, dscale, doffset, outer, c, inner,
+        relu !== null, f32(relu?.offset ?? null), dxSum,
+      );
+      const grads = { dx: new Tensor(dx, x.shape, "float32"), dscale: vec(dscale), doffset: vec(doffset) };
+      return dxSum ? { ...grads, dxSum: vec(dxSum) } : grads;
     },
     batchNormInference(x, axis, mean, variance, scale, offset, epsilon) {
       if (!allF32(x, mean, variance, scale, offset)) return js.batchNormInference(x, axis, mean, variance, scale, offset, epsilon);
