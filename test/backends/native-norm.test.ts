@@ -100,3 +100,59 @@ describe("native batch normalization against the js kernels", { skip }, () => {
     assert.throws(() => a.batchNormInference(f, new Float32Array(2), new Float32Array(3), null, null, f, 2, 3, 1, 1e-3), /mean has 2 elements, expected 3/);
   });
 });
+
+describe("native batch normalization and pooling write every output element (outputs are not zeroed first)", { skip }, () => {
+  // The kernels receive uninitialized storage (src/backends/native/alloc.ts): NaN-filled outputs must come
+  // back equal to the kernels' results into fresh, zeroed storage.
+  type NormAddon = {
+    batchNormTrain(x: Float32Array, y: Float32Array, m: Float32Array, v: Float32Array, s: Float32Array, g: Float32Array | null, b: Float32Array | null, outer: number, c: number, inner: number, eps: number, relu: boolean): void;
+    batchNormBackprop(dy: Float32Array, x: Float32Array, m: Float32Array, s: Float32Array, g: Float32Array | null, dm: Float32Array | null, dv: Float32Array | null, dx: Float32Array, dg: Float32Array, db: Float32Array, outer: number, c: number, inner: number, relu: boolean, off: Float32Array | null, dxSum: Float32Array | null): void;
+    batchNormInference(x: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array | null, b: Float32Array | null, y: Float32Array, outer: number, c: number, inner: number, eps: number): void;
+    maxPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
+    avgPool2d(x: Float32Array, out: Float32Array, geom: Int32Array): void;
+  };
+  const f32 = (t: Tensor) => t.values as Float32Array;
+  it("batchNormTrain (plain and relu), batchNormBackprop (plain and relu-masked), batchNormInference", () => {
+    const a = addon as unknown as NormAddon;
+    for (const [outer, c, inner] of [[64, 19, 1], [3, 17, 41], [700, 131, 1]]) {
+      const n = outer * c * inner;
+      const x = f32(rand([n]));
+      const dy = f32(rand([n]));
+      const g = f32(rand([c], 0.5, 1.5));
+      const b = f32(rand([c]));
+      eachThreads((label) => {
+        for (const relu of [false, true]) {
+          const run = (fill: number) => {
+            const y = new Float32Array(n).fill(fill), m = new Float32Array(c), v = new Float32Array(c), s = new Float32Array(c);
+            a.batchNormTrain(x, y, m, v, s, g, b, outer, c, inner, 1e-3, relu);
+            const dx = new Float32Array(n).fill(fill), dg = new Float32Array(c), db = new Float32Array(c);
+            a.batchNormBackprop(dy, x, m, s, g, null, null, dx, dg, db, outer, c, inner, relu, relu ? b : null, null);
+            const yi = new Float32Array(n).fill(fill);
+            a.batchNormInference(x, m, v, g, b, yi, outer, c, inner, 1e-3);
+            return [y, dx, yi];
+          };
+          const fresh = run(0);
+          const dirty = run(NaN);
+          fresh.forEach((want, i) => assert.deepEqual(dirty[i], want, `${label} [${outer}, ${c}, ${inner}] relu ${relu} output ${i}`));
+        }
+      });
+    }
+  });
+
+  it("maxPool2d and avgPool2d (clipped windows, strides, padding)", () => {
+    const a = addon as unknown as NormAddon;
+    for (const [n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr] of [[2, 9, 7, 5, 2, 2, 2, 2, 0, 1, 0, 1], [1, 12, 12, 16, 3, 3, 2, 2, 1, 1, 1, 1], [3, 5, 6, 3, 3, 2, 1, 1, 1, 1, 0, 1]]) {
+      const x = f32(rand([n * h * w * c]));
+      const oh = Math.floor((h + pt + pb - kh) / sh) + 1, ow = Math.floor((w + pl + pr - kw) / sw) + 1;
+      const geom = Int32Array.from([n, h, w, c, kh, kw, oh, ow, sh, sw, pt, pl]);
+      for (const op of ["maxPool2d", "avgPool2d"] as const)
+        eachThreads((label) => {
+          const fresh = new Float32Array(n * oh * ow * c);
+          const dirty = new Float32Array(n * oh * ow * c).fill(NaN);
+          a[op](x, fresh, geom);
+          a[op](x, dirty, geom);
+          assert.deepEqual(dirty, fresh, `${label} ${op}`);
+        });
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { jsKernels } from "../js/index.js";
 import { channelView } from "../js/norm.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 type F32 = Float32Array;
 
@@ -36,7 +37,7 @@ export function normKernels(addon: Addon): NormKernels {
     batchNormTrain(x, axis, scale, offset, epsilon, activation = "linear") {
       if (!allF32(x, scale, offset)) return js.batchNormTrain(x, axis, scale, offset, epsilon, activation);
       const [outer, c, inner] = channelView(x.shape, axis);
-      const y = new Float32Array(x.size);
+      const y = outputFloat32(x.size); // the output pass writes every element
       const mean = new Float32Array(c);
       const variance = new Float32Array(c);
       const invStd = new Float32Array(c);
@@ -48,7 +49,7 @@ export function normKernels(addon: Addon): NormKernels {
       if (!allF32(dy, x, mean, invStd, scale, dmean, dvariance, relu?.offset ?? null))
         return js.batchNormBackprop(dy, x, axis, mean, invStd, scale, dmean, dvariance, opts);
       const [outer, c, inner] = channelView(x.shape, axis);
-      const dx = new Float32Array(x.size);
+      const dx = outputFloat32(x.size); // the last pass writes every element
       const dscale = new Float32Array(c);
       const doffset = new Float32Array(c);
       const dxSum = opts.dxSum ? new Float32Array(c) : null;
@@ -62,7 +63,7 @@ export function normKernels(addon: Addon): NormKernels {
     batchNormInference(x, axis, mean, variance, scale, offset, epsilon) {
       if (!allF32(x, mean, variance, scale, offset)) return js.batchNormInference(x, axis, mean, variance, scale, offset, epsilon);
       const [outer, c, inner] = channelView(x.shape, axis);
-      const y = new Float32Array(x.size);
+      const y = outputFloat32(x.size);
       a.batchNormInference(f32(x)!, f32(mean)!, f32(variance)!, f32(scale), f32(offset), y, outer, c, inner, epsilon);
       return new Tensor(y, x.shape, "float32");
     },

@@ -87,14 +87,14 @@ export function poolKernels(addon: Addon): PoolKernels {
     maxPool2d(x, p) {
       const { geom, oh, ow } = poolGeometry(x.shape, p);
       if (x.dtype !== "float32" || oh <= 0 || ow <= 0) return js.maxPool2d(x, p);
-      const out = new Float32Array(x.shape[0] * oh * ow * x.shape[3]);
+      const out = outputFloat32(x.shape[0] * oh * ow * x.shape[3]); // every window written
       a.maxPool2d(f32(x), out, geom);
       return new Tensor(out, [x.shape[0], oh, ow, x.shape[3]], "float32");
     },
     avgPool2d(x, p) {
       const { geom, oh, ow } = poolGeometry(x.shape, p);
       if (x.dtype !== "float32" || oh <= 0 || ow <= 0) return js.avgPool2d(x, p);
-      const out = new Float32Array(x.shape[0] * oh * ow * x.shape[3]);
+      const out = outputFloat32(x.shape[0] * oh * ow * x.shape[3]); // every window written
       a.avgPool2d(f32(x), out, geom);
       return new Tensor(out, [x.shape[0], oh, ow, x.shape[3]], "float32");
     },
