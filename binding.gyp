@@ -27,6 +27,7 @@
         "native/addon.cc",
         "native/threadpool.cc",
         "native/gemm.cc",
+        "native/gemm_packed.cc",
         "native/pack.cc",
         "native/ukernel_generic.cc",
         "native/simd_generic.cc",

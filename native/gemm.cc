@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "gemm_tile.h"
 #include "pack.h"
 #include "simd.h"
 
@@ -98,43 +99,6 @@ bool isa_select(Isa isa) {
 }
 
 const UKernel& ukernel() { return *kernel_for(g_isa); }
-
-namespace {
-
-inline idx min_(idx a, idx b) { return a < b ? a : b; }
-
-void fill_zero(idx M, idx N, float* C, idx ldc) {
-  for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
-}
-
-// The epilogue on rows x cols of C at c (columns from col0).
-inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, idx col0) {
-  for (idx i = 0; i < rows; i++) {
-    float* r = c + i * ldc;
-    if (ep.bias)
-      for (idx j = 0; j < cols; j++) r[j] += ep.bias[col0 + j];
-    if (ep.act == 1)
-      for (idx j = 0; j < cols; j++) r[j] = r[j] > 0.0f ? r[j] : (r[j] != r[j] ? r[j] : 0.0f);
-    else if (ep.act == 2)
-      for (idx j = 0; j < cols; j++) r[j] = r[j] > 0.0f ? (r[j] < 6.0f ? r[j] : 6.0f) : (r[j] != r[j] ? r[j] : 0.0f);
-  }
-}
-
-// One micro-tile of C: rows x cols (at most mr x nr) at c; partial tiles go through `tile` (mr * nr floats).
-// ep (the last k-block only): applied to the finished tile, columns from col0.
-inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* bp, float* c, idx ldc, idx rows, idx cols,
-                       int acc, float* tile, const Epilogue* ep = nullptr, idx col0 = 0) {
-  if (rows == uk.mr && cols == uk.nr) {
-    uk.fn(kc, ap, bp, c, ldc, acc);
-  } else {
-    uk.fn(kc, ap, bp, tile, uk.nr, 0);
-    for (idx i = 0; i < rows; i++)
-      for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * uk.nr + j];
-  }
-  if (ep) epilogue(*ep, c, ldc, rows, cols, col0);
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Serial driver
@@ -325,91 +289,5 @@ void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accum
 void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate) {
   gemm_ex(M, N, K, ASrc{A, nullptr}, B, C, ldc, accumulate, false);
 }
-
-// ---------------------------------------------------------------------------------------------
-// B packed once, used by many products (the Winograd convolution's 16 transformed filters)
-
-idx packed_b_size(idx K, idx N) {
-  const UKernel& uk = ukernel();
-  return K * (((N + uk.nr - 1) / uk.nr) * uk.nr);
-}
-
-void pack_b_all(idx K, idx N, MatRef B, float* out) {
-  const UKernel& uk = ukernel();
-  const idx np = (N + uk.nr - 1) / uk.nr * uk.nr;
-  // Block pc of kc rows at out + pc * np: nr-column panels of kc rows each, as gemm_block packs them.
-  for (idx pc = 0; pc < K; pc += uk.kc) pack_b(B, pc, 0, min_(uk.kc, K - pc), N, uk.nr, out + pc * np);
-}
-
-void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc) {
-  if (M <= 0 || N <= 0) return;
-  const UKernel& uk = ukernel();
-  const int mr = uk.mr, nr = uk.nr;
-  const idx np = (N + nr - 1) / nr * nr;
-  alignas(64) float tile[16 * 64];
-  for (idx ic = 0; ic < M; ic += uk.mc) {
-    const idx mc = min_(uk.mc, M - ic);
-    for (idx pc = 0; pc < K; pc += uk.kc) {
-      const idx kc = min_(uk.kc, K - pc);
-      const int acc = pc > 0;
-      float* bufA = scratch(0, ((mc + mr - 1) / mr) * mr * kc + 16);
-      pack_a(ASrc{A, nullptr}, ic, pc, mc, kc, mr, bufA);
-      const float* bblock = Bp + pc * np;
-      for (idx jr = 0; jr < N; jr += nr) {
-        const idx cols = min_(nr, N - jr);
-        const float* bp = bblock + jr * kc;
-        for (idx ir = 0; ir < mc; ir += mr) {
-          const idx rows = min_(mr, mc - ir);
-          float* c = C + (ic + ir) * ldc + jr;
-          const float* ap = bufA + ir * kc;
-          micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile);
-        }
-      }
-    }
-  }
-  if (K <= 0) fill_zero(M, N, C, ldc);
-}
-
-namespace {
-
-// The header of a tagged packed operand: what it was packed for, so a later call with another micro-kernel
-// (setIsa) or other dimensions ignores it instead of reading panels of the wrong shape.
-struct PackedHeader {
-  std::uint32_t magic;
-  std::int32_t isa;
-  std::int64_t K, N, kc, nr;
-};
-static_assert(sizeof(PackedHeader) <= 64, "the header fits the 64 bytes before the data");
-
-}  // namespace
-
-void write_packed_header(void* buf, std::uint32_t magic, idx K, idx N) {
-  const UKernel& uk = ukernel();
-  PackedHeader h{magic, static_cast<std::int32_t>(isa_active()), K, N, uk.kc, uk.nr};
-  std::memcpy(buf, &h, sizeof h);
-}
-
-const float* packed_data(const void* buf, idx bytes, std::uint32_t magic, idx K, idx N, idx need) {
-  if (!buf || bytes < need || reinterpret_cast<std::uintptr_t>(buf) % 64 != 0) return nullptr;
-  PackedHeader h;
-  std::memcpy(&h, buf, sizeof h);
-  const UKernel& uk = ukernel();
-  if (h.magic != magic || h.isa != static_cast<std::int32_t>(isa_active()) || h.K != K || h.N != N || h.kc != uk.kc || h.nr != uk.nr)
-    return nullptr;
-  return reinterpret_cast<const float*>(static_cast<const char*>(buf) + 64);
-}
-
-namespace {
-constexpr std::uint32_t kPackedB = 0x4b434150;  // "PACK"
-}  // namespace
-
-idx packed_b_bytes(idx K, idx N) { return 64 + packed_b_size(K, N) * static_cast<idx>(sizeof(float)); }
-
-void pack_b_tagged(idx K, idx N, MatRef B, void* buf) {
-  write_packed_header(buf, kPackedB, K, N);
-  pack_b_all(K, N, B, reinterpret_cast<float*>(static_cast<char*>(buf) + 64));
-}
-
-const float* packed_b_data(const void* buf, idx bytes, idx K, idx N) { return packed_data(buf, bytes, kPackedB, K, N, packed_b_bytes(K, N)); }
 
 }  // namespace dt
