@@ -16,9 +16,16 @@ export function setBackend(name: string): void {
   active = b;
 }
 
-/** Tells the active backend that a burst of small kernels starts (true) or ends (false); see Backend.holdThreads. */
+let holdDepth = 0;
+
+/**
+ * Tells the active backend that a burst of small kernels starts (true) or ends (false); see
+ * Backend.holdThreads. Calls nest (a model running inside another model's plan): only the outermost pair
+ * reaches the backend.
+ */
 export function holdThreads(on: boolean): void {
-  current().holdThreads?.(on);
+  if (on ? holdDepth++ === 0 : --holdDepth === 0) current().holdThreads?.(on);
+  if (holdDepth < 0) holdDepth = 0;
 }
 
 /** The name of the active backend. */

@@ -43,3 +43,28 @@ describe("native thread pool", { skip }, () => {
     }
   });
 });
+
+describe("holdThreads", () => {
+  it("nests: only the outermost start and end reach the backend", async () => {
+    const { holdThreads, registerBackend, setBackend, getBackend } = await import("../../src/backends/index.js");
+    const { jsKernels } = await import("../../src/backends/js/index.js");
+    const calls: boolean[] = [];
+    registerBackend({ name: "hold-probe", kernels: jsKernels, holdThreads: (on) => void calls.push(on) });
+    const before = getBackend();
+    setBackend("hold-probe");
+    try {
+      holdThreads(true);
+      holdThreads(true);
+      holdThreads(false);
+      assert.deepEqual(calls, [true], "the inner pair is not forwarded");
+      holdThreads(false);
+      assert.deepEqual(calls, [true, false]);
+      holdThreads(false); // unbalanced: ignored
+      holdThreads(true);
+      assert.deepEqual(calls, [true, false, true]);
+      holdThreads(false);
+    } finally {
+      setBackend(before);
+    }
+  });
+});
