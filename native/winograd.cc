@@ -1,9 +1,10 @@
 // 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block of outputs from
 // a 4x4 input patch with 16 products per channel pair instead of 36, i.e. 16 GEMMs of
 // [tiles x cin] x [cin x cout] between an input and an output transform (2.25x fewer multiplies than
-// im2col). The input gradient of such a conv is one too (flipped, transposed filter). Each thread runs
-// the whole pipeline on its own chunks of tiles, so the transformed tiles stay in its cache between the
-// three stages and no thread waits for another.
+// im2col). The input gradient of such a conv is one too (flipped, transposed filter), and the filter
+// gradient is the algorithm's adjoint (V^T (A dY A^T) per tile, then G^T dU G). Each thread runs the whole
+// pipeline on its own chunks of tiles, so the transformed tiles stay in its cache between the three
+// stages and no thread waits for another.
 #include <cstdlib>
 #include <cstring>
 #include <atomic>
