@@ -53,6 +53,13 @@ const cases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
   { x: [3, 6, 7, 13], w: [3, 3, 13, 1], p: p([1, 1], [1, 1], [1, 0, 0, 1]) },
   { x: [1, 7, 8, 5], w: [3, 3, 5, 3], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
   { x: [4, 16, 16, 36], w: [3, 3, 36, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  // From the first loop-kernel tests: multiplier 2 strided, a 5x3 filter with mixed dilation and wide pads,
+  // a 2x2 filter with multiplier 3 and pads larger than the filter.
+  { x: [2, 7, 9, 5], w: [3, 3, 5, 1], p: p([1, 1], [1, 1], [1, 1, 1, 1]) },
+  { x: [1, 10, 11, 3], w: [3, 3, 3, 2], p: p([2, 2], [1, 1], [0, 1, 1, 1]) },
+  { x: [2, 9, 9, 17], w: [5, 3, 17, 1], p: p([1, 2], [2, 1], [4, 3, 1, 2]) },
+  { x: [1, 8, 8, 32], w: [3, 3, 32, 1], p: p([2, 2], [1, 1], [0, 0, 0, 0]) },
+  { x: [3, 6, 5, 4], w: [2, 2, 4, 3], p: p([3, 1], [1, 2], [2, 0, 0, 3]) },
 ];
 
 describe("native depthwise conv (depthwise.cc) against the js kernels", { skip }, () => {

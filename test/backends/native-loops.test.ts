@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import { Generator, randomUniform, Tensor } from "../../src/index.js";
-import type { BinaryOp, Conv2dParams, Pool2dParams, ReduceOp, UnaryOp } from "../../src/backends/backend.js";
+import type { BinaryOp, Pool2dParams, ReduceOp, UnaryOp } from "../../src/backends/backend.js";
 import { jsKernels } from "../../src/backends/js/index.js";
 import { createNativeBackend, nativeAddon, nativeError } from "../../src/backends/native/index.js";
 import { assertClose } from "../helpers/assert.js";
@@ -14,35 +14,6 @@ const rand = (shape: number[], lo = -1, hi = 1): Tensor => randomUniform(shape, 
 
 /** Runs `f` once per instruction set the CPU supports (the loop kernels are compiled per ISA). */
 const eachIsa = (f: (isa: string) => void) => eachNativeSetting(addon!, f, { threads: "current" });
-
-function outSize(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
-  return Math.floor((n + p0 + p1 - (k - 1) * d - 1) / s) + 1;
-}
-
-describe("native depthwise conv against the js kernels", { skip }, () => {
-  const cases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
-    { x: [2, 7, 9, 5], w: [3, 3, 5, 1], p: { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] } },
-    { x: [1, 10, 11, 3], w: [3, 3, 3, 2], p: { strides: [2, 2], dilations: [1, 1], pads: [0, 1, 1, 1] } },
-    { x: [2, 9, 9, 17], w: [5, 3, 17, 1], p: { strides: [1, 2], dilations: [2, 1], pads: [4, 3, 1, 2] } },
-    { x: [1, 8, 8, 32], w: [3, 3, 32, 1], p: { strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] } },
-    { x: [3, 6, 5, 4], w: [2, 2, 4, 3], p: { strides: [3, 1], dilations: [1, 2], pads: [2, 0, 0, 3] } },
-  ];
-  for (const c of cases) {
-    it(`forward and both backprops: x${JSON.stringify(c.x)} w${JSON.stringify(c.w)} ${JSON.stringify(c.p)}`, () => {
-      const x = rand(c.x);
-      const w = rand(c.w);
-      const oh = outSize(c.x[1], c.w[0], c.p.strides[0], c.p.dilations[0], c.p.pads[0], c.p.pads[1]);
-      const ow = outSize(c.x[2], c.w[1], c.p.strides[1], c.p.dilations[1], c.p.pads[2], c.p.pads[3]);
-      const dy = rand([c.x[0], oh, ow, c.w[2] * c.w[3]]);
-      const tol = { rtol: 1e-4, atol: 1e-4 };
-      eachIsa((isa) => {
-        assertClose(native.depthwiseConv2d(x, w, c.p), jsKernels.depthwiseConv2d(x, w, c.p), { ...tol, msg: `${isa} forward` });
-        assertClose(native.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p), jsKernels.depthwiseConv2dBackpropInput(dy, w, x.shape, c.p), { ...tol, msg: `${isa} backprop input` });
-        assertClose(native.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p), jsKernels.depthwiseConv2dBackpropFilter(x, dy, w.shape, c.p), { ...tol, msg: `${isa} backprop filter` });
-      });
-    });
-  }
-});
 
 describe("native pooling against the js kernels", { skip }, () => {
   const cases: { x: number[]; p: Pool2dParams }[] = [
