@@ -74,11 +74,9 @@ struct ASrc {
 void gemm(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
 // Same on the calling thread only (for callers that parallelize over independent problems).
 void gemm_serial(idx M, idx N, idx K, MatRef A, MatRef B, float* C, idx ldc, bool accumulate);
-// B [K x N] packed once for many serial products with it: packed_b_size floats, filled by pack_b_all;
-// gemm_packed_b then computes C = A * B on the calling thread.
+// B [K x N] packed once for many products with it (gemm_ex's Bp): packed_b_size floats, filled by pack_b_all.
 idx packed_b_size(idx K, idx N);
 void pack_b_all(idx K, idx N, MatRef B, float* out);
-void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc);
 // The same packing behind a header naming the micro-kernel, K and N, in packed_b_bytes bytes at a 64-byte
 // aligned buf (kept by the caller across calls); packed_b_data returns its panels, or null when they
 // were packed for another micro-kernel or shape.
@@ -97,7 +95,8 @@ struct Epilogue {
   int act;
 };
 
-// Bp: B already packed by pack_b_all with the active micro-kernel (null: B is packed here).
+// Bp: B already packed by pack_b_all with the active micro-kernel (null: B is packed here; given, only the
+// panels are read, never B.p).
 void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bool accumulate, bool threads,
              const float* Bp = nullptr, const Epilogue* ep = nullptr);
 

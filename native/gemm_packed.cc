@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "common.h"
-#include "gemm_tile.h"
 #include "pack.h"
 
 namespace dt {
@@ -18,36 +17,7 @@ void pack_b_all(idx K, idx N, MatRef B, float* out) {
   const UKernel& uk = ukernel();
   const idx np = (N + uk.nr - 1) / uk.nr * uk.nr;
   // Block pc of kc rows at out + pc * np: nr-column panels of kc rows each, as gemm_block packs them.
-  for (idx pc = 0; pc < K; pc += uk.kc) pack_b(B, pc, 0, min_(uk.kc, K - pc), N, uk.nr, out + pc * np);
-}
-
-void gemm_packed_b(idx M, idx N, idx K, MatRef A, const float* Bp, float* C, idx ldc) {
-  if (M <= 0 || N <= 0) return;
-  const UKernel& uk = ukernel();
-  const int mr = uk.mr, nr = uk.nr;
-  const idx np = (N + nr - 1) / nr * nr;
-  alignas(64) float tile[16 * 64];
-  for (idx ic = 0; ic < M; ic += uk.mc) {
-    const idx mc = min_(uk.mc, M - ic);
-    for (idx pc = 0; pc < K; pc += uk.kc) {
-      const idx kc = min_(uk.kc, K - pc);
-      const int acc = pc > 0;
-      float* bufA = scratch(0, ((mc + mr - 1) / mr) * mr * kc + 16);
-      pack_a(ASrc{A, nullptr}, ic, pc, mc, kc, mr, bufA);
-      const float* bblock = Bp + pc * np;
-      for (idx jr = 0; jr < N; jr += nr) {
-        const idx cols = min_(nr, N - jr);
-        const float* bp = bblock + jr * kc;
-        for (idx ir = 0; ir < mc; ir += mr) {
-          const idx rows = min_(mr, mc - ir);
-          float* c = C + (ic + ir) * ldc + jr;
-          const float* ap = bufA + ir * kc;
-          micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile);
-        }
-      }
-    }
-  }
-  if (K <= 0) fill_zero(M, N, C, ldc);
+  for (idx pc = 0; pc < K; pc += uk.kc) pack_b(B, pc, 0, uk.kc < K - pc ? uk.kc : K - pc, N, uk.nr, out + pc * np);
 }
 
 namespace {

@@ -133,7 +133,8 @@ void conv2d_winograd(const ConvGeom& g, const float* w, idx cout, bool flip, con
       const idx t0 = ch * tc, t1 = t0 + tc < tiles ? t0 + tc : tiles, rows = t1 - t0;
       DT_SIMD_CALL(wino_input, a, t0, t1, v, zeros.data());
       for (idx pos = 0; pos < 16; pos++)
-        gemm_packed_b(rows, cout, cin, MatRef{v + pos * rows * cin, cin, 1}, Up + pos * psize, m + pos * rows * cout, cout);
+        gemm_ex(rows, cout, cin, ASrc{MatRef{v + pos * rows * cin, cin, 1}, nullptr}, MatRef{nullptr, cout, 1}, m + pos * rows * cout, cout,
+                false, false, Up + pos * psize);
       DT_SIMD_CALL(wino_output, a, t0, t1, m, m + 16 * tc * cout);
     }
   });
