@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { GradientTape, type Tensor, add, batchNorm, grad, grads, mul, randomUniform, relu, reshape, square, sum } from "../../src/index.js";
-import { kernels } from "../../src/backends/index.js";
 import { batchNormRelu } from "../../src/ops/batch-norm-relu.js";
 import { conv2dBiasActivation } from "../../src/ops/conv-fused.js";
 import { fusedNorm } from "../../src/ops/norm-fused.js";
 import { assertClose } from "../helpers/assert.js";
 import { forEachBackend } from "../helpers/backends.js";
 import { checkGrad } from "../helpers/gradcheck.js";
+import { withKernelSpies } from "../helpers/spy.js";
 
 type DT = "float32" | "float64";
 type BnRelu = (x: Tensor, opts?: Parameters<typeof batchNorm>[1]) => ReturnType<typeof batchNorm>;
@@ -16,19 +16,12 @@ const rand = (shape: number[], seed: number, lo = -1, hi = 1, dtype: DT = "float
 
 /** Counts the relu-fused kernel calls (train with "relu", backprop with relu, dxSum asked) and rank-4 reductions over 3 axes (a conv bias gradient) while f runs. */
 function countFused(f: () => void): { train: number; backprop: number; dxSum: number; reduce: number } {
-  const k = kernels();
-  const saved = { t: k.batchNormTrain, b: k.batchNormBackprop, r: k.reduce };
   const n = { train: 0, backprop: 0, dxSum: 0, reduce: 0 };
-  k.batchNormTrain = (...a) => ((n.train += a[5] === "relu" ? 1 : 0), saved.t(...a));
-  k.batchNormBackprop = (...a) => ((n.backprop += a[8]?.relu ? 1 : 0), (n.dxSum += a[8]?.dxSum ? 1 : 0), saved.b(...a));
-  k.reduce = (...a) => ((n.reduce += a[1].rank === 4 && a[2].length === 3 ? 1 : 0), saved.r(...a));
-  try {
-    f();
-  } finally {
-    k.batchNormTrain = saved.t;
-    k.batchNormBackprop = saved.b;
-    k.reduce = saved.r;
-  }
+  withKernelSpies({
+    batchNormTrain: (...a) => void (n.train += a[5] === "relu" ? 1 : 0),
+    batchNormBackprop: (...a) => void ((n.backprop += a[8]?.relu ? 1 : 0), (n.dxSum += a[8]?.dxSum ? 1 : 0)),
+    reduce: (...a) => void (n.reduce += a[1].rank === 4 && a[2].length === 3 ? 1 : 0),
+  }, f);
   return n;
 }
 

@@ -4,11 +4,11 @@ import {
   BatchNormalization, GradientTape, type Tensor, add, batchNorm, batchNormalization, grad, grads, layerNorm, mul, randomUniform, reshape,
   square, sum,
 } from "../../src/index.js";
-import { kernels } from "../../src/backends/index.js";
 import { fusedNorm } from "../../src/ops/norm-fused.js";
 import { assertClose } from "../helpers/assert.js";
 import { forEachBackend } from "../helpers/backends.js";
 import { checkGrad } from "../helpers/gradcheck.js";
+import { withKernelSpies } from "../helpers/spy.js";
 
 type DT = "float32" | "float64";
 const rand = (shape: number[], seed: number, lo = -1, hi = 1, dtype: DT = "float64") =>
@@ -26,19 +26,8 @@ function composite<T>(f: () => T): T {
 
 /** Counts calls of the fused kernels while f runs (so a test knows which path it took). */
 function countKernels(f: () => void): { train: number; backprop: number; inference: number } {
-  const k = kernels();
-  const saved = { t: k.batchNormTrain, b: k.batchNormBackprop, i: k.batchNormInference };
   const n = { train: 0, backprop: 0, inference: 0 };
-  k.batchNormTrain = (...a) => (n.train++, saved.t(...a));
-  k.batchNormBackprop = (...a) => (n.backprop++, saved.b(...a));
-  k.batchNormInference = (...a) => (n.inference++, saved.i(...a));
-  try {
-    f();
-  } finally {
-    k.batchNormTrain = saved.t;
-    k.batchNormBackprop = saved.b;
-    k.batchNormInference = saved.i;
-  }
+  withKernelSpies({ batchNormTrain: () => void n.train++, batchNormBackprop: () => void n.backprop++, batchNormInference: () => void n.inference++ }, f);
   return n;
 }
 
