@@ -196,7 +196,8 @@ export class Model extends Layer {
           : null;
         if (y) {
           values.set(step.output, y);
-          if (!step.after && y.values !== x.values && y.values !== values.get(step.residual!)?.values) fresh.add(y);
+          const r = step.residual ? values.get(step.residual) : undefined;
+          if (!step.after && y.values !== x.values && y.values !== r?.values) fresh.add(y);
         } else {
           recycle = false;
           for (const n of step.nodes) runNode(n);
