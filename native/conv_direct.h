@@ -25,7 +25,6 @@ inline idx direct_chunk_rows(idx ow) { return ow >= 512 ? 1 : 512 / ow; }
 #define DT_DIRECT_DECLS                                                                  \
   void conv_direct_rows(const DirectConv& d, idx r0, idx r1);                             \
   void conv_direct_filter_rows(const DirectConv& d, idx r0, idx r1, float* dwt, float* dyp);          \
-  void bias_act_rows(float* y, idx rows, idx n, const float* bias, int act);                       \
   /* dx rows [r0, r1) of n * h for stride 1 and g.c <= 4 input channels (simd_conv_input.inc) */     \
   void conv_input_grad_rows(const ConvGeom& g, const float* dy, const float* w, idx cout, float* dx, idx r0, idx r1);
 

@@ -79,18 +79,10 @@ void depthwise_conv2d(const DwArgs& a) {
 void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act) {
   const ConvGeom& g = a.g;
   double cost = static_cast<double>(g.ow) * g.kh * g.kw * g.c * a.m;
-  if (!bias && !act) {
-    parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, a, r0, r1); });
-    return;
-  }
-  // Row by row, the epilogue while the row is in cache.
-  const idx n = g.ow * g.c * a.m;
-  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) {
-    for (idx r = r0; r < r1; r++) {
-      DT_SIMD_CALL(dw_forward, a, r, r + 1);
-      DT_SIMD_CALL(bias_act_rows, a.out + r * n, g.ow, g.c * a.m, bias, act);
-    }
-  });
+  DwArgs e = a;
+  e.bias = bias;
+  e.act = act;
+  parallel_rows(g.n * g.oh, cost, [&](idx r0, idx r1) { DT_SIMD_CALL(dw_forward, e, r0, r1); });
 }
 
 namespace {

@@ -121,17 +121,24 @@ inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, 
 }
 
 // One micro-tile of C: rows x cols (at most mr x nr) at c; partial tiles go through `tile` (mr * nr floats).
-// ep (the last k-block only): applied to the finished tile, columns from col0.
+// ep (the last k-block only): applied to the finished tile in the micro-kernel's registers, columns from col0.
 inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* bp, float* c, idx ldc, idx rows, idx cols,
                        int acc, float* tile, const Epilogue* ep = nullptr, idx col0 = 0) {
+  const float* bias = ep && ep->bias ? ep->bias + col0 : nullptr;
+  const int act = ep ? ep->act : 0;
   if (rows == uk.mr && cols == uk.nr) {
-    uk.fn(kc, ap, bp, c, ldc, acc);
-  } else {
-    uk.fn(kc, ap, bp, tile, uk.nr, 0);
-    for (idx i = 0; i < rows; i++)
-      for (idx j = 0; j < cols; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0.0f) + tile[i * uk.nr + j];
+    uk.fn(kc, ap, bp, c, ldc, acc, bias, act);
+    return;
   }
-  if (ep) epilogue(*ep, c, ldc, rows, cols, col0);
+  alignas(64) float bpad[64];  // the micro-kernel reads nr bias values: pad the edge's with zeros
+  if (bias && cols < uk.nr) {
+    for (idx j = 0; j < uk.nr; j++) bpad[j] = j < cols ? bias[j] : 0.0f;
+    bias = bpad;
+  }
+  if (acc)
+    for (idx i = 0; i < rows; i++) std::memcpy(tile + i * uk.nr, c + i * ldc, sizeof(float) * cols);
+  uk.fn(kc, ap, bp, tile, uk.nr, acc, bias, act);
+  for (idx i = 0; i < rows; i++) std::memcpy(c + i * ldc, tile + i * uk.nr, sizeof(float) * cols);
 }
 
 

@@ -17,6 +17,9 @@ struct DwArgs {
   // Inner output pixels with non-temporal stores (dw_forward, multiplier 1): for outputs far larger than the
   // cache, whose lines would otherwise be read before being written. Needs out 16-byte aligned, c % 4 == 0.
   bool stream = false;
+  // dw_forward's epilogue: + bias [c * m] (null: none), then act (0 linear, 1 relu, 2 relu6).
+  const float* bias = nullptr;
+  int act = 0;
 };
 
 // Pooling geometry (NHWC); windows clipped to the input, as TensorFlow does.

@@ -20,12 +20,29 @@ namespace {
     c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(c + (r) * ldc));          \
     c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(c + (r) * ldc + 16));     \
   }                                                                            \
+  if (ep) {                                                                    \
+    c##r##0 = epilogue(c##r##0, bias0, act);                                   \
+    c##r##1 = epilogue(c##r##1, bias1, act);                                   \
+  }                                                                            \
   _mm512_storeu_ps(c + (r) * ldc, c##r##0);                                    \
   _mm512_storeu_ps(c + (r) * ldc + 16, c##r##1);
 
 #define DT_ZERO(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
 
-void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int acc) {
+// + bias, then relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
+inline __m512 epilogue(__m512 v, __m512 bias, int act) {
+  v = _mm512_add_ps(v, bias);
+  if (act == 0) return v;
+  // The second operand (v) wins when it is NaN. (maskz: GCC 12 warns about _mm512_min_ps's undefined source.)
+  if (act == 2) v = _mm512_maskz_min_ps(0xFFFF, _mm512_set1_ps(6.0f), v);
+  __mmask16 keep = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  return _mm512_maskz_mov_ps(keep, v);
+}
+
+void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const float* bias, int act) {
+  const bool ep = bias || act;
+  const __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+  const __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
   DT_ZERO(0) DT_ZERO(1) DT_ZERO(2) DT_ZERO(3) DT_ZERO(4) DT_ZERO(5)
   DT_ZERO(6) DT_ZERO(7) DT_ZERO(8) DT_ZERO(9) DT_ZERO(10) DT_ZERO(11)
   for (int r = 0; r < 12; r++) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);

@@ -62,11 +62,13 @@ export interface InferencePlan {
   readonly graph: Graph;
   readonly steps: PlanStep[];
   /**
-   * By step: the fused chains' outputs read for the last time by that step, where every reader is a fused
-   * chain (which never keeps or aliases its input) and the tensor is not a model output. Their storage can
-   * be recycled once the step has run.
+   * By step: the fused chains' outputs read for the last time by that step (not model outputs). Their storage
+   * can be recycled once the step has run, unless a plain layer among the readers returned a view of it
+   * (see viewsOf): a fused chain never keeps or aliases its input.
    */
   readonly releaseAfter: SymbolicTensor[][];
+  /** For a released tensor that plain layers read: their outputs, to check for views of its storage. */
+  readonly viewsOf: ReadonlyMap<SymbolicTensor, SymbolicTensor[]>;
   /** The recycled storage (kept across runs of the plan, see plan-buffers.ts). */
   readonly pool: ActivationPool;
 }
@@ -183,11 +185,11 @@ export function buildInferencePlan(graph: Graph, outputs: readonly SymbolicTenso
     if (step) steps.push(step);
     else if (!taken.has(node)) steps.push({ kind: "node", node });
   }
-  return { graph, steps, releaseAfter: lastReads(steps, outputSet), pool: new ActivationPool() };
+  return { graph, steps, ...lastReads(steps, outputSet), pool: new ActivationPool() };
 }
 
 /** InferencePlan.releaseAfter of `steps`. */
-function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTensor>): SymbolicTensor[][] {
+function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTensor>): Pick<InferencePlan, "releaseAfter" | "viewsOf"> {
   const readers = new Map<SymbolicTensor, number[]>();
   steps.forEach((s, i) => {
     const reads = s.kind === "node" ? s.node.inputs : s.residual ? [s.nodes[0].inputs[0], s.residual] : [s.nodes[0].inputs[0]];
@@ -197,14 +199,22 @@ function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTens
       else readers.set(t, [i]);
     }
   });
-  const release: SymbolicTensor[][] = steps.map(() => []);
+  const releaseAfter: SymbolicTensor[][] = steps.map(() => []);
+  const viewsOf = new Map<SymbolicTensor, SymbolicTensor[]>();
   for (const s of steps) {
     if (s.kind !== "fused" || s.after !== null || outputs.has(s.output)) continue;
     const list = readers.get(s.output);
-    if (!list || !list.every((i) => steps[i].kind === "fused")) continue;
-    release[Math.max(...list)].push(s.output);
+    if (!list) continue;
+    const plain = list.flatMap((i) => {
+      const r = steps[i];
+      return r.kind === "node" ? r.node.outputs : [];
+    });
+    // A plain reader's output that is a model output may be a view the caller keeps: never recycled.
+    if (plain.some((t) => outputs.has(t))) continue;
+    if (plain.length) viewsOf.set(s.output, plain);
+    releaseAfter[Math.max(...list)].push(s.output);
   }
-  return release;
+  return { releaseAfter, viewsOf };
 }
 
 /** The longest fusable chain starting at `head`, or null when fusing would save nothing. */

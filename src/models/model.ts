@@ -206,7 +206,9 @@ export class Model extends Layer {
       if (!recycle) return;
       for (const t of plan.releaseAfter[i]) {
         const v = values.get(t);
-        if (v && fresh.delete(v)) {
+        // A plain layer that read it may have returned a view (Reshape): then its storage lives on.
+        const aliased = plan.viewsOf.get(t)?.some((o) => values.get(o)?.values.buffer === v?.values.buffer);
+        if (v && !aliased && fresh.delete(v)) {
           values.delete(t);
           plan.pool.give(v.values);
         }

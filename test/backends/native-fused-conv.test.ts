@@ -90,6 +90,30 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
     const w = new Tensor(Float32Array.from([1, -1]), [1, 1, 1, 2]);
     for (const act of acts)
       assertClose(native.conv2dBiasActivation(x, w, null, act, p([1, 1], [0, 0, 0, 0])), jsKernels.conv2dBiasActivation(x, w, null, act, p([1, 1], [0, 0, 0, 0])));
+    // Enough pixels and channels for full GEMM micro-kernel tiles (the epilogue in registers) and edge tiles
+    // (72 channels: the padded bias), on every ISA: NaN, +-Infinity and values past 6 in some pixels.
+    const xd = Float32Array.from(rand([1, 6, 9, 24], 4).data() as Float32Array);
+    xd.set([NaN, Infinity, -Infinity, 50, -50], 24 * 5);
+    xd[24 * 30 + 3] = NaN;
+    const xs = new Tensor(xd, [1, 6, 9, 24]);
+    // The direct kernels (40 outputs, and 3 input channels) and depthwise apply it as they store, too.
+    const x3 = new Tensor(Float32Array.from(xd.subarray(0, 6 * 9 * 3)), [1, 6, 9, 3]);
+    const same = p([1, 1], [1, 1, 1, 1]);
+    const convs: [Tensor, Tensor, Conv2dParams][] = [
+      [xs, rand([1, 1, 24, 72]), p([1, 1], [0, 0, 0, 0])],
+      [xs, rand([1, 1, 24, 40]), p([1, 1], [0, 0, 0, 0])],
+      [x3, rand([3, 3, 3, 20]), same],
+    ];
+    for (const act of acts)
+      eachNativeSetting(addon!, (m) => {
+        for (const [x, w, q] of convs) {
+          const b = rand([w.shape[3]], 2);
+          assertClose(native.conv2dBiasActivation(x, w, b, act, q), jsKernels.conv2dBiasActivation(x, w, b, act, q), { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} w${w.shape}` });
+        }
+        const wd = rand([3, 3, 24, 1]);
+        const bd = rand([24], 2);
+        assertClose(native.depthwiseConv2dBiasActivation(xs, wd, bd, act, same), jsKernels.depthwiseConv2dBiasActivation(xs, wd, bd, act, same), { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} depthwise` });
+      }, { threads: [1, 2] });
     const b2 = new Tensor(Float32Array.from([1, 2]), [1, 2]);
     assertClose(native.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])), jsKernels.conv2dBiasActivation(x, w, b2, "relu", p([1, 1], [0, 0, 0, 0])));
   });
