@@ -111,7 +111,7 @@ bool read_epilogue(Args& args, size_t i, idx n, const float** bias, int* act) {
   return true;
 }
 
-// conv2dBiasActivation(x, w, bias | null, act, out, geom)
+// conv2dBiasActivation(x, w, bias | null, act, out, geom, packed | null, residual | null)
 napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2dBiasActivation");
   idx lx = 0, lw = 0, lo = 0, cout = 0;
@@ -138,7 +138,14 @@ napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  conv2d_bias_act(g, w, cout, bias, act, out, packed, static_cast<idx>(bytes));
+  // Argument 7: a residual added before the activation, laid out as the output (null: none).
+  const float* residual = nullptr;
+  if (args.argc > 7 && !args.is_null(7)) {
+    idx lr = 0;
+    residual = args.f32(7, &lr);
+    if (args.failed || !check_len(args, lr, g.rows() * cout, "residual")) return nullptr;
+  }
+  conv2d_bias_act(g, w, cout, bias, act, out, packed, static_cast<idx>(bytes), residual);
   return args.undefined();
 }
 

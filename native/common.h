@@ -15,13 +15,21 @@ struct MatRef {
   idx cs;
 };
 
-// A register-blocked micro-kernel: C[mr x nr] (row stride ldc) = (accumulate ? C : 0) + Ap * Bp, where
-// Ap is kc x mr packed column by column (mr floats per k) and Bp is kc x nr packed row by row.
-// bias (nr floats, null: none) is added and act (0 linear, 1 relu, 2 relu6; NaN stays NaN) applied to the
-// finished tile in registers: a separate pass over the tile cost more than the product when kc is small
-// (a 1x1 convolution with 16 input channels: 2.5x the time).
-using UKernelFn = void (*)(idx kc, const float* a, const float* b, float* c, idx ldc, int accumulate, const float* bias,
-                           int act);
+// What a micro-kernel applies to its finished tile, in registers: + bias[j] (null: none), + res[i * ldr + j]
+// (null: none), then act (0 linear, 1 relu, 2 relu6; NaN stays NaN). A separate pass over the tile cost more
+// than the product when kc is small (a 1x1 convolution with 16 input channels: 2.5x the time). bias holds nr
+// values, res an mr x nr tile.
+struct TileEpilogue {
+  const float* bias;
+  const float* res;
+  idx ldr;
+  int act;
+};
+
+// A register-blocked micro-kernel: C[mr x nr] (row stride ldc) = ep((accumulate ? C : 0) + Ap * Bp), where
+// Ap is kc x mr packed column by column (mr floats per k) and Bp is kc x nr packed row by row; ep null: none.
+using UKernelFn = void (*)(idx kc, const float* a, const float* b, float* c, idx ldc, int accumulate,
+                           const TileEpilogue* ep);
 
 // Writes d[q * mr + i] = src[i][q] for q < run, i < mr (packing mr gathered streams); may write up
 // to 16 floats past the end (callers leave that slack).
@@ -93,10 +101,12 @@ void write_packed_header(void* buf, std::uint32_t magic, idx K, idx N);
 const float* packed_data(const void* buf, idx bytes, std::uint32_t magic, idx K, idx N, idx need);
 // General form: A may be an implicit im2col matrix; `threads` false runs on the calling thread.
 // What gemm_ex applies to each block of C once it is complete, while it is still in cache: + bias[col]
-// (null: none), then act (0 linear, 1 relu, 2 relu6; NaN stays NaN).
+// (null: none), + residual[row * ldc + col] (null: none; laid out as C), then act (0 linear, 1 relu,
+// 2 relu6; NaN stays NaN).
 struct Epilogue {
   const float* bias;
   int act;
+  const float* residual = nullptr;
 };
 
 // Bp: B already packed by pack_b_all with the active micro-kernel (null: B is packed here; given, only the

@@ -182,21 +182,23 @@ void conv2d_pack_filter(const ConvGeom& g, const float* w, idx cout, void* buf) 
 }
 
 void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed,
-                     idx packed_bytes) {
+                     idx packed_bytes, const float* residual) {
   if (g.rows() == 0) return;
   if (takes_direct(g, cout)) {
-    conv2d_direct(g, w, cout, out, bias, act);
+    conv2d_direct(g, w, cout, out, bias, residual ? 0 : act);
+    if (residual) residual_act_rows(out, residual, g.rows(), cout, act);
     return;
   }
   const float* up = winograd_packed_data(packed, packed_bytes, g.c, cout);
   if (winograd_applies(g, cout, up != nullptr)) {
-    conv2d_winograd(g, w, cout, false, bias, act, out, up);
+    conv2d_winograd(g, w, cout, false, bias, residual ? 0 : act, out, up);
+    if (residual) residual_act_rows(out, residual, g.rows(), cout, act);
     return;
   }
   const float* wp = packed_b_data(packed, packed_bytes, g.cols(), cout);
-  // Bias and activation on each block of the output as the GEMM finishes it, while it is in cache.
-  const Epilogue ep{bias, act};
-  const Epilogue* epp = bias || act ? &ep : nullptr;
+  // Bias, residual and activation on each block of the output as the GEMM finishes it, while it is in cache.
+  const Epilogue ep{bias, act, residual};
+  const Epilogue* epp = bias || act || residual ? &ep : nullptr;
   if (is_pointwise(g)) gemm_ex(g.rows(), cout, g.c, ASrc{MatRef{g.x, g.c, 1}, nullptr}, MatRef{w, cout, 1}, out, cout, false, true, wp, epp);
   else gemm_ex(g.rows(), cout, g.cols(), ASrc{MatRef{nullptr, 0, 0}, &g}, MatRef{w, cout, 1}, out, cout, false, true, wp, epp);
 }

@@ -107,12 +107,14 @@ inline void fill_zero(idx M, idx N, float* C, idx ldc) {
   for (idx i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(float) * N);
 }
 
-// The epilogue on rows x cols of C at c (columns from col0).
-inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, idx col0) {
+// The epilogue on rows x cols of C at c (columns from col0; res: the residual at c's place, or null).
+inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, idx col0, const float* res) {
   for (idx i = 0; i < rows; i++) {
     float* r = c + i * ldc;
     if (ep.bias)
       for (idx j = 0; j < cols; j++) r[j] += ep.bias[col0 + j];
+    if (res)
+      for (idx j = 0; j < cols; j++) r[j] += res[i * ldc + j];
     if (ep.act == 1)
       for (idx j = 0; j < cols; j++) r[j] = r[j] > 0.0f ? r[j] : (r[j] != r[j] ? r[j] : 0.0f);
     else if (ep.act == 2)
@@ -120,24 +122,33 @@ inline void epilogue(const Epilogue& ep, float* c, idx ldc, idx rows, idx cols, 
   }
 }
 
-// One micro-tile of C: rows x cols (at most mr x nr) at c; partial tiles go through `tile` (mr * nr floats).
-// ep (the last k-block only): applied to the finished tile in the micro-kernel's registers, columns from col0.
+// One micro-tile of C: rows x cols (at most mr x nr) at c, at offset off of C; partial tiles go through
+// `tile` (mr * nr floats). ep (the last k-block only): applied to the finished tile in the micro-kernel's
+// registers, columns from col0, the residual at off (laid out as C).
 inline void micro_tile(const UKernel& uk, idx kc, const float* ap, const float* bp, float* c, idx ldc, idx rows, idx cols,
-                       int acc, float* tile, const Epilogue* ep = nullptr, idx col0 = 0) {
-  const float* bias = ep && ep->bias ? ep->bias + col0 : nullptr;
-  const int act = ep ? ep->act : 0;
+                       int acc, float* tile, const Epilogue* ep, idx col0, idx off) {
+  TileEpilogue te{nullptr, nullptr, ldc, 0};
+  if (ep) te = TileEpilogue{ep->bias ? ep->bias + col0 : nullptr, ep->residual ? ep->residual + off : nullptr, ldc, ep->act};
+  const TileEpilogue* tep = ep ? &te : nullptr;
   if (rows == uk.mr && cols == uk.nr) {
-    uk.fn(kc, ap, bp, c, ldc, acc, bias, act);
+    uk.fn(kc, ap, bp, c, ldc, acc, tep);
     return;
   }
-  alignas(64) float bpad[64];  // the micro-kernel reads nr bias values: pad the edge's with zeros
-  if (bias && cols < uk.nr) {
-    for (idx j = 0; j < uk.nr; j++) bpad[j] = j < cols ? bias[j] : 0.0f;
-    bias = bpad;
+  // The micro-kernel reads nr bias values and an mr x nr residual: the edge's, padded.
+  alignas(64) float bpad[64];
+  alignas(64) float rpad[16 * 64];
+  if (te.bias && cols < uk.nr) {
+    for (idx j = 0; j < uk.nr; j++) bpad[j] = j < cols ? te.bias[j] : 0.0f;
+    te.bias = bpad;
+  }
+  if (te.res) {
+    for (idx i = 0; i < rows; i++) std::memcpy(rpad + i * uk.nr, te.res + i * ldc, sizeof(float) * cols);
+    te.res = rpad;
+    te.ldr = uk.nr;
   }
   if (acc)
     for (idx i = 0; i < rows; i++) std::memcpy(tile + i * uk.nr, c + i * ldc, sizeof(float) * cols);
-  uk.fn(kc, ap, bp, tile, uk.nr, acc, bias, act);
+  uk.fn(kc, ap, bp, tile, uk.nr, acc, tep);
   for (idx i = 0; i < rows; i++) std::memcpy(c + i * ldc, tile + i * uk.nr, sizeof(float) * cols);
 }
 
@@ -158,7 +169,7 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!accumulate) fill_zero(M, N, C + i0 * ldc + j0, ldc);
-    if (ep) epilogue(*ep, C + i0 * ldc + j0, ldc, M, N, j0);
+    if (ep) epilogue(*ep, C + i0 * ldc + j0, ldc, M, N, j0, ep->residual ? ep->residual + i0 * ldc + j0 : nullptr);
     return;
   }
   const UKernel& uk = ukernel();
@@ -197,9 +208,9 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
         }
         for (idx ir = 0; ir < M; ir += mr) {
           idx rows = min_(mr, M - ir);
-          float* c = C + (i0 + ir) * ldc + jr;
+          const idx off = (i0 + ir) * ldc + jr;
           const float* ap = bufA + ir * kc;
-          micro_tile(uk, kc, ap, bpan, c, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jr);
+          micro_tile(uk, kc, ap, bpan, C + off, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jr, off);
         }
       }
     }
@@ -223,9 +234,9 @@ void gemm_block(idx i0, idx i1, idx j0, idx j1, idx K, const ASrc& A, const MatR
           const float* bp = bblk + jr * kc;
           for (idx ir = 0; ir < mc; ir += mr) {
             idx rows = min_(mr, mc - ir);
-            float* c = C + (ic + ir) * ldc + jc + jr;
+            const idx off = (ic + ir) * ldc + jc + jr;
             const float* ap = bufA + ir * kc;
-            micro_tile(uk, kc, ap, bp, c, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jc + jr);
+            micro_tile(uk, kc, ap, bp, C + off, ldc, rows, cols, acc, tile, pc + kc >= K ? ep : nullptr, jc + jr, off);
           }
         }
       }
@@ -302,7 +313,7 @@ void gemm_ex(idx M, idx N, idx K, const ASrc& A, MatRef B, float* C, idx ldc, bo
   int nt = threads ? threads_for(2.0 * M * N * K) : 1;
   // A pre-packed B (which may come without B itself: Winograd's filters) always goes through its panels.
   if (!Bp && gemm_thin(M, N, K, A, B, C, ldc, accumulate, nt)) {
-    if (ep) epilogue(*ep, C, ldc, M, N, 0);
+    if (ep) epilogue(*ep, C, ldc, M, N, 0, ep->residual);
     return;
   }
   const idx np = (N + ukernel().nr - 1) / ukernel().nr * ukernel().nr;

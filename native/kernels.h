@@ -14,10 +14,13 @@ namespace dt {
 
 // out [n, oh, ow, cout] = conv2d(g.x, w [kh, kw, c, cout]).
 void conv2d(const ConvGeom& g, const float* w, idx cout, float* out);
-// The same with a fused epilogue: + bias [cout] (null: none), then act (0 linear, 1 relu, 2 relu6).
+// The same with a fused epilogue: + bias [cout] (null: none), + residual (null: none; laid out as out),
+// then act (0 linear, 1 relu, 2 relu6).
 // packed: bytes from conv2d_pack_filter for this filter (null, or packed for another path: ignored).
 void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed = nullptr,
-                     idx packed_bytes = 0);
+                     idx packed_bytes = 0, const float* residual = nullptr);
+// y = act(y + res) over rows x ch (bias_act.cc): the residual epilogue of the paths that do not fuse it.
+void residual_act_rows(float* y, const float* res, idx rows, idx ch, int act);
 // How conv2d_bias_act would use a filter prepared once for g: the bytes to allocate (0: nothing to
 // prepare, a direct kernel reads it as it is), then conv2d_pack_filter fills them (64-byte aligned buf).
 idx conv2d_packed_bytes(const ConvGeom& g, idx cout);

@@ -9,16 +9,15 @@
 namespace dt {
 namespace {
 
-// + bias, then relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
-inline __m256 epilogue(__m256 v, __m256 bias, int act) {
-  v = _mm256_add_ps(v, bias);
+// relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
+inline __m256 activation(__m256 v, int act) {
   if (act == 0) return v;
   if (act == 2) v = _mm256_min_ps(_mm256_set1_ps(6.0f), v);  // the second operand (v) wins when it is NaN
   __m256 keep = _mm256_or_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
   return _mm256_and_ps(keep, v);
 }
 
-void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const float* bias, int act) {
+void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const TileEpilogue* ep) {
   // Written in assembly: GCC's schedule of the same intrinsics spills and shuffles registers, which
   // costs a tenth or more of the throughput. Accumulators ymm4-15, B in ymm0-1, A broadcasts ymm2-3.
   idx k4 = kc / 4, kr = kc % 4, ldcb = ldc * 4, accq = acc;
@@ -185,14 +184,19 @@ void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int 
       : [c] "r"(c), [c3] "r"(c + 3 * ldc), [ldc] "r"(ldcb), [acc] "r"(accq)
       : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
         "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-  if (bias || act) {
+  if (ep) {
     // The asm keeps every register; the tile it just stored is in L1, so the epilogue reloads it.
-    const __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
-    const __m256 b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    const __m256 b0 = ep->bias ? _mm256_loadu_ps(ep->bias) : _mm256_setzero_ps();
+    const __m256 b1 = ep->bias ? _mm256_loadu_ps(ep->bias + 8) : _mm256_setzero_ps();
     for (int r = 0; r < 6; r++) {
       float* cr = c + r * ldc;
-      _mm256_storeu_ps(cr, epilogue(_mm256_loadu_ps(cr), b0, act));
-      _mm256_storeu_ps(cr + 8, epilogue(_mm256_loadu_ps(cr + 8), b1, act));
+      __m256 v0 = _mm256_add_ps(_mm256_loadu_ps(cr), b0), v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), b1);
+      if (ep->res) {
+        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(ep->res + r * ep->ldr));
+        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(ep->res + r * ep->ldr + 8));
+      }
+      _mm256_storeu_ps(cr, activation(v0, ep->act));
+      _mm256_storeu_ps(cr + 8, activation(v1, ep->act));
     }
   }
 }

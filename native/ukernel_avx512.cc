@@ -21,17 +21,22 @@ namespace {
     c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(c + (r) * ldc + 16));     \
   }                                                                            \
   if (ep) {                                                                    \
-    c##r##0 = epilogue(c##r##0, bias0, act);                                   \
-    c##r##1 = epilogue(c##r##1, bias1, act);                                   \
+    c##r##0 = _mm512_add_ps(c##r##0, bias0);                                   \
+    c##r##1 = _mm512_add_ps(c##r##1, bias1);                                   \
+    if (res) {                                                                 \
+      c##r##0 = _mm512_add_ps(c##r##0, _mm512_loadu_ps(res + (r) * ldr));      \
+      c##r##1 = _mm512_add_ps(c##r##1, _mm512_loadu_ps(res + (r) * ldr + 16)); \
+    }                                                                          \
+    c##r##0 = activation(c##r##0, act);                                        \
+    c##r##1 = activation(c##r##1, act);                                        \
   }                                                                            \
   _mm512_storeu_ps(c + (r) * ldc, c##r##0);                                    \
   _mm512_storeu_ps(c + (r) * ldc + 16, c##r##1);
 
 #define DT_ZERO(r) __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = _mm512_setzero_ps();
 
-// + bias, then relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
-inline __m512 epilogue(__m512 v, __m512 bias, int act) {
-  v = _mm512_add_ps(v, bias);
+// relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
+inline __m512 activation(__m512 v, int act) {
   if (act == 0) return v;
   // The second operand (v) wins when it is NaN. (maskz: GCC 12 warns about _mm512_min_ps's undefined source.)
   if (act == 2) v = _mm512_maskz_min_ps(0xFFFF, _mm512_set1_ps(6.0f), v);
@@ -39,8 +44,12 @@ inline __m512 epilogue(__m512 v, __m512 bias, int act) {
   return _mm512_maskz_mov_ps(keep, v);
 }
 
-void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const float* bias, int act) {
-  const bool ep = bias || act;
+void kernel_12x32(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const TileEpilogue* te) {
+  const bool ep = te != nullptr;
+  const float* bias = ep ? te->bias : nullptr;
+  const float* res = ep ? te->res : nullptr;
+  const idx ldr = ep ? te->ldr : 0;
+  const int act = ep ? te->act : 0;
   const __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
   const __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
   DT_ZERO(0) DT_ZERO(1) DT_ZERO(2) DT_ZERO(3) DT_ZERO(4) DT_ZERO(5)

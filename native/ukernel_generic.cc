@@ -14,15 +14,15 @@ inline v4 load4(const float* p) {
 }
 inline void store4(float* p, v4 v) { __builtin_memcpy(p, &v, sizeof v); }
 
-// + bias, then relu (act 1) or relu6 (2): x > 0 or NaN keeps x (clamped to 6), else +0.
-inline float epilogue(float v, float bias, int act) {
-  v += bias;
+// + bias, + residual, then relu (act 1) or relu6 (2): x > 0 or NaN keeps x (clamped to 6), else +0.
+inline float epilogue(float v, float bias, float res, int act) {
+  v = v + bias + res;
   if (act == 1) return v > 0.0f ? v : (v != v ? v : 0.0f);
   if (act == 2) return v > 0.0f ? (v < 6.0f ? v : 6.0f) : (v != v ? v : 0.0f);
   return v;
 }
 
-void kernel_6x8(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const float* bias, int act) {
+void kernel_6x8(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const TileEpilogue* ep) {
   v4 c0[6] = {}, c1[6] = {};
   for (idx p = 0; p < kc; p++) {
     v4 b0 = load4(b), b1 = load4(b + 4);
@@ -41,10 +41,11 @@ void kernel_6x8(idx kc, const float* a, const float* b, float* c, idx ldc, int a
       c0[r] += load4(cr);
       c1[r] += load4(cr + 4);
     }
-    if (bias || act) {
+    if (ep) {
+      const float* res = ep->res ? ep->res + r * ep->ldr : nullptr;
       for (int j = 0; j < 4; j++) {
-        c0[r][j] = epilogue(c0[r][j], bias ? bias[j] : 0.0f, act);
-        c1[r][j] = epilogue(c1[r][j], bias ? bias[4 + j] : 0.0f, act);
+        c0[r][j] = epilogue(c0[r][j], ep->bias ? ep->bias[j] : 0.0f, res ? res[j] : 0.0f, ep->act);
+        c1[r][j] = epilogue(c1[r][j], ep->bias ? ep->bias[4 + j] : 0.0f, res ? res[4 + j] : 0.0f, ep->act);
       }
     }
     store4(cr, c0[r]);

@@ -181,8 +181,11 @@ export interface Kernels {
   // `out`, when given, is storage of the output's size and dtype to write into (its old contents are
   // ignored; the result is a tensor over it): the inference plan recycles dead activations this way.
   // `packed`: the filter prepared by packConv2dFilter for repeated calls (ignored when it no longer fits).
+  // `residual` (of the output's shape and dtype), when given, is added after the bias, before the activation
+  // (a residual block's add, in the same pass).
   conv2dBiasActivation(
     x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray, packed?: PackedFilter | null,
+    residual?: Tensor | null,
   ): Tensor;
   /**
    * The filter w laid out once for the backend's convolution of an input of shape `xShape` with geometry p,

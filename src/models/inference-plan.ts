@@ -306,19 +306,24 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
     };
     const act = step.act.kind;
     if (f.scale === null && p.dataFormat === "channelsLast") {
-      // Bias (and relu/relu6 when nothing comes between) in the convolution's output write, while each row is
-      // still in cache; a residual add and other activations in one more pass over that output, in place.
+      // Bias, a residual of the output's shape and relu/relu6 in the convolution's output write, while each row
+      // is still in cache; other activations (and a broadcasting residual) in one more pass, in place.
       const k = kernels();
       const g = conv2dSetup(p.name, x, f.kernel!, opts).p;
-      const inConv = !residual && (act === "linear" || act === "relu" || act === "relu6") ? act : "linear";
       const dw = p instanceof DepthwiseConv2D;
       const cout = dw ? x.shape[3] * f.kernel!.shape[3] : f.kernel!.shape[3];
       const shape = outputShapeNHWC(x.shape, f.kernel!.shape, g, cout);
+      const simple = act === "linear" || act === "relu" || act === "relu6";
+      // A residual of the output's shape joins the convolution's epilogue (bias, residual, activation).
+      const fuseResidual = residual !== null && !dw && simple && residual.dtype === x.dtype && sameDims(residual.shape, shape);
+      const inConv = (!residual || fuseResidual) && simple ? act : "linear";
       const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
       y = dw
         ? k.depthwiseConv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out)
-        : k.conv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out, packedKernel(f, x.shape, g));
-      if (residual && sameShape(residual, y)) {
+        : k.conv2dBiasActivation(x, f.kernel!, f.bias, inConv, g, out, packedKernel(f, x.shape, g), fuseResidual ? residual : null);
+      if (fuseResidual) {
+        // The residual and the activation are in y already.
+      } else if (residual && sameShape(residual, y)) {
         y = k.biasActivation(y, null, act, null, { axis: step.axis, alpha: step.act.alpha, inPlace: true, residual });
       } else if (residual) {
         // A broadcasting residual (unknown dimensions that differ): the add op, then the activation.
@@ -341,8 +346,12 @@ export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null
   return step.after ? step.after(y) : y;
 }
 
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 function sameShape(a: Tensor, b: Tensor): boolean {
-  return a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+  return sameDims(a.shape, b.shape);
 }
 
 /** Whether fusion is switched off for the whole process (DEEPTS_FUSE=0). */

@@ -54,6 +54,8 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
     { x: [1, 1, 3, 24], w: [1, 1, 24, 100], p: p([1, 1], [0, 0, 0, 0]) },
     // Deep enough for several k-blocks: the epilogue only after the last one.
     { x: [1, 5, 5, 400], w: [3, 3, 400, 40], p: p([1, 1], [1, 1, 1, 1]) },
+    // Winograd (3x3, stride 1, 16+ channels, 49 tiles).
+    { x: [1, 14, 14, 16], w: [3, 3, 16, 24], p: p([1, 1], [1, 1, 1, 1]) },
   ];
   const dwCases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
     { x: [1, 12, 11, 37], w: [3, 3, 37, 1], p: p([1, 1], [1, 1, 1, 1]) },
@@ -67,11 +69,18 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
       const x = rand(c.x, 3);
       const w = rand(c.w);
       const b = rand([c.w[3]], 2);
+      const want0 = jsKernels.conv2dBiasActivation(x, w, null, "linear", c.p);
+      // A residual block's add (before the activation), with and without the bias.
+      const res = rand([...want0.shape], 3);
       for (const act of acts)
-        for (const bias of [b, null]) {
-          const want = jsKernels.conv2dBiasActivation(x, w, bias, act, c.p);
-          eachSetting((m) => assertClose(native.conv2dBiasActivation(x, w, bias, act, c.p), want, { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} bias=${!!bias}` }));
-        }
+        for (const bias of [b, null])
+          for (const residual of [null, res]) {
+            const want = jsKernels.conv2dBiasActivation(x, w, bias, act, c.p, undefined, null, residual);
+            eachSetting((m) => {
+              const got = native.conv2dBiasActivation(x, w, bias, act, c.p, undefined, null, residual);
+              assertClose(got, want, { rtol: 1e-4, atol: 1e-4, msg: `${m} ${act} bias=${!!bias} residual=${!!residual}` });
+            });
+          }
     });
   for (const c of dwCases)
     it(`depthwiseConv2dBiasActivation x${JSON.stringify(c.x)} w${JSON.stringify(c.w)}`, () => {

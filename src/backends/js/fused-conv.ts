@@ -6,8 +6,9 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import { binary, unary } from "./elementwise.js";
 import { conv2d, depthwiseConv2d } from "./conv.js";
 
-function epilogue(y: Tensor, bias: Tensor | null, activation: FusedActivation, out: TypedArray | undefined): Tensor {
-  const z = bias ? binary("add", y, bias) : y;
+function epilogue(y: Tensor, bias: Tensor | null, activation: FusedActivation, out: TypedArray | undefined, residual: Tensor | null = null): Tensor {
+  const b = bias ? binary("add", y, bias) : y;
+  const z = residual ? binary("add", b, residual) : b;
   const r = activation === "linear" ? z : unary(activation, z);
   if (!out) return r;
   if (out.length !== r.size || out.constructor !== r.values.constructor) {
@@ -17,11 +18,16 @@ function epilogue(y: Tensor, bias: Tensor | null, activation: FusedActivation, o
   return new Tensor(out, r.shape, r.dtype);
 }
 
-/** conv2d(x, w) + bias, then the activation. */
+/** conv2d(x, w) + bias (+ residual, of the output's shape), then the activation. */
 export function conv2dBiasActivation(
-  x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray,
+  x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray, _packed?: unknown,
+  residual?: Tensor | null,
 ): Tensor {
-  return epilogue(conv2d(x, w, p), bias, activation, out);
+  const y = conv2d(x, w, p);
+  if (residual && (residual.rank !== y.rank || residual.shape.some((d, i) => d !== y.shape[i]))) {
+    throw new RangeError(`conv2dBiasActivation: the residual has shape [${residual.shape}], the output [${y.shape}]`);
+  }
+  return epilogue(y, bias, activation, out, residual ?? null);
 }
 
 /** depthwiseConv2d(x, w) + bias, then the activation. */

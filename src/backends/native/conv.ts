@@ -12,6 +12,7 @@ export interface ConvAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: Int32Array): void;
   conv2dBiasActivation(
     x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array, packed?: ArrayBuffer | null,
+    residual?: Float32Array | null,
   ): void;
   conv2dPackFilter(w: Float32Array, geom: Int32Array): ArrayBuffer | null;
   depthwiseConv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
@@ -68,14 +69,16 @@ export function convKernels(
       a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
     },
-    conv2dBiasActivation(x, w, bias, activation, p, out, packed) {
+    conv2dBiasActivation(x, w, bias, activation, p, out, packed, residual) {
       const [n, h, wd] = x.shape;
       const [kh, kw, , cout] = w.shape;
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
-      if (!fusable(x, w, bias, cout) || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p, out);
+      const resOk = !residual || (residual.dtype === "float32" && residual.size === n * oh * ow * cout);
+      if (!fusable(x, w, bias, cout) || !resOk || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p, out, null, residual);
       const y = outBuffer("conv2dBiasActivation", out, n * oh * ow * cout);
-      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p), packed ?? null);
+      const geom = geometry(x.shape, w.shape, oh, ow, p);
+      a.conv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geom, packed ?? null, residual ? f32(residual) : null);
       return new Tensor(y, [n, oh, ow, cout], "float32");
     },
     packConv2dFilter(xShape, w, p) {
