@@ -35,6 +35,7 @@
         "native/conv.cc",
         "native/winograd.cc",
         "native/depthwise.cc",
+        "native/expand_depthwise.cc",
         "native/addon_conv.cc",
         "native/loops.cc",
         "native/addon_loops.cc",

@@ -201,6 +201,42 @@ napi_value DepthwiseConv2dBiasActivation(napi_env env, napi_callback_info info) 
   return args.undefined();
 }
 
+// expandDepthwise(x, w1, bias1 | null, act1, packed1 | null, w2, bias2 | null, act2, out, geom): geom is the
+// depthwise convolution's over the expanded input [n, h, w, ce] (x is [n, h, w, cin], w1 [cin, ce]).
+napi_value ExpandDepthwiseFn(napi_env env, napi_callback_info info) {
+  Args args(env, info, "expandDepthwise");
+  idx lx = 0, l1 = 0, l2 = 0, lo = 0;
+  ExpandDepthwise e{};
+  e.x = args.f32(0, &lx);
+  e.w1 = args.f32(1, &l1);
+  const float* w2 = args.f32(5, &l2);
+  float* out = args.f32(8, &lo);
+  if (args.failed || !read_dw(args, 9, &e.dw)) return nullptr;
+  const ConvGeom& g = e.dw.g;
+  if (e.dw.m != 1) return args.range_error("expandDepthwise: depthwise multiplier must be 1");
+  if (g.n > 0 && g.h * g.w > 0) e.cin = lx / (g.n * g.h * g.w);
+  if (!read_epilogue(args, 2, g.c, &e.bias1, &e.act1) || !read_epilogue(args, 6, g.c, &e.dw.bias, &e.dw.act)) return nullptr;
+  if (!check_len(args, lx, g.n * g.h * g.w * e.cin, "x") || !check_len(args, l1, e.cin * g.c, "expand filter") ||
+      !check_len(args, l2, g.kh * g.kw * g.c, "depthwise filter") || !check_len(args, lo, g.rows() * g.c, "output"))
+    return nullptr;
+  if (!args.is_null(4)) {
+    bool is_ab = false;
+    void* p = nullptr;
+    size_t bytes = 0;
+    napi_is_arraybuffer(env, args.argv[4], &is_ab);
+    if (!is_ab || napi_get_arraybuffer_info(env, args.argv[4], &p, &bytes) != napi_ok) {
+      args.fail("an ArrayBuffer from conv2dPackFilter, or null", 4);
+      return nullptr;
+    }
+    e.packed = p;
+    e.packed_bytes = static_cast<idx>(bytes);
+  }
+  e.dw.w = w2;
+  e.dw.out = out;
+  expand_depthwise(e);
+  return args.undefined();
+}
+
 }  // namespace
 
 void register_conv_kernels(napi_env env, napi_value exports) {
@@ -215,6 +251,7 @@ void register_conv_kernels(napi_env env, napi_value exports) {
       {"depthwiseConv2dBackprop", DepthwiseConv2dBackprop},
       {"conv2dBiasActivation", Conv2dBiasActivation},
       {"depthwiseConv2dBiasActivation", DepthwiseConv2dBiasActivation},
+      {"expandDepthwise", ExpandDepthwiseFn},
   };
   for (const Fn& f : fns) {
     napi_value v;

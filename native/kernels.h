@@ -53,10 +53,13 @@ namespace dt {
 
 struct DwArgs;
 struct PoolArgs;
+struct ExpandDepthwise;
 
 void depthwise_conv2d(const DwArgs& a);
 // With a fused epilogue: + bias [c * m] (null: none), then act (0 linear, 1 relu, 2 relu6).
 void depthwise_conv2d_bias_act(const DwArgs& a, const float* bias, int act);
+// A 1x1 convolution into a depthwise one, the expanded tensor kept to a band of rows in cache (simd.h).
+void expand_depthwise(const ExpandDepthwise& e);
 void depthwise_conv2d_backprop_input(const DwArgs& a);
 void depthwise_conv2d_backprop_filter(const DwArgs& a, float* dw);
 // Both gradients (a.x, a.dy, a.w; dx to a.out, the filter gradient to dw) in one pass over x and dy.

@@ -22,6 +22,19 @@ struct DwArgs {
   int act = 0;
 };
 
+// A 1x1 convolution then a depthwise one (expand_depthwise.cc): x [n, h, w, cin] * w1 [cin, ce] (+ bias1,
+// act1) -> the expanded input of dw (whose g describes it, with dw.x unset), dw's epilogue in dw.bias/act.
+struct ExpandDepthwise {
+  const float* x;
+  idx cin;
+  const float* w1;
+  const float* bias1;
+  int act1;
+  const void* packed;  // w1 prepared by conv2d_pack_filter (null or stale: packed per band)
+  idx packed_bytes;
+  DwArgs dw;
+};
+
 // Pooling geometry (NHWC); windows clipped to the input, as TensorFlow does.
 struct PoolArgs {
   idx n, h, w, c, kh, kw, oh, ow, sh, sw, pt, pl;

@@ -194,6 +194,16 @@ export interface Kernels {
    */
   packConv2dFilter(xShape: Shape, w: Tensor, p: Conv2dParams): PackedFilter | null;
   depthwiseConv2dBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, activation: FusedActivation, p: Conv2dParams, out?: TypedArray): Tensor;
+  /**
+   * A 1x1 convolution of x (NHWC) with w1 [1, 1, cin, ce] (+ bias1, act1), stride 1 and no padding, then a
+   * depthwise convolution of that with w2 [kh, kw, ce, 1] and geometry p (+ bias2, act2): an inverted residual
+   * block's expand and depthwise layers, whose intermediate tensor a backend need not store whole. `packed1`:
+   * w1 prepared by packConv2dFilter for the 1x1 convolution (or null). `out` as in conv2dBiasActivation.
+   */
+  expandDepthwise(
+    x: Tensor, w1: Tensor, bias1: Tensor | null, act1: FusedActivation, packed1: PackedFilter | null,
+    w2: Tensor, bias2: Tensor | null, act2: FusedActivation, p: Conv2dParams, out?: TypedArray,
+  ): Tensor;
 
   // pooling (NHWC)
   maxPool2d(x: Tensor, p: Pool2dParams): Tensor;

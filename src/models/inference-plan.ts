@@ -24,6 +24,7 @@ import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import type { Graph } from "./graph.js";
 import { ActivationPool } from "./plan-buffers.js";
 import { type Folded, foldedWeights, packedKernel } from "./folded-weights.js";
+import { pairExpandDepthwise, runExpandDepthwise, stepInput, stepNodes } from "./expand-depthwise.js";
 import type { Node, SymbolicTensor } from "./symbolic.js";
 
 type Producer = Conv2D | DepthwiseConv2D | Dense;
@@ -54,6 +55,8 @@ export interface FusedStep {
   /** The dtype every layer of the chain computes in. */
   readonly dtype: string;
   folded: Folded | null;
+  /** A 1x1 convolution chain run first, in the same call (expand-depthwise.ts): its input is the step's input. */
+  readonly expand?: FusedStep;
 }
 
 export type PlanStep = { readonly kind: "node"; readonly node: Node } | FusedStep;
@@ -185,14 +188,15 @@ export function buildInferencePlan(graph: Graph, outputs: readonly SymbolicTenso
     if (step) steps.push(step);
     else if (!taken.has(node)) steps.push({ kind: "node", node });
   }
-  return { graph, steps, ...lastReads(steps, outputSet), pool: new ActivationPool() };
+  const paired = pairExpandDepthwise(steps, outputSet);
+  return { graph, steps: paired, ...lastReads(paired, outputSet), pool: new ActivationPool() };
 }
 
 /** InferencePlan.releaseAfter of `steps`. */
 function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTensor>): Pick<InferencePlan, "releaseAfter" | "viewsOf"> {
   const readers = new Map<SymbolicTensor, number[]>();
   steps.forEach((s, i) => {
-    const reads = s.kind === "node" ? s.node.inputs : s.residual ? [s.nodes[0].inputs[0], s.residual] : [s.nodes[0].inputs[0]];
+    const reads = s.kind === "node" ? s.node.inputs : s.residual ? [stepInput(s), s.residual] : [stepInput(s)];
     for (const t of reads) {
       const list = readers.get(t);
       if (list) list.push(i);
@@ -288,6 +292,21 @@ function chainFrom(head: Node, soleNext: (n: Node) => Node | null): FusedStep | 
 export const fusionStats = { steps: 0 };
 
 export function runFusedStep(step: FusedStep, x: Tensor, residual: Tensor | null = null, pool: ActivationPool | null = null): Tensor | null {
+  if (!step.expand) return runChain(step, x, residual, pool);
+  const both = runExpandDepthwise(step, x, pool);
+  if (both) {
+    fusionStats.steps += 2;
+    return both;
+  }
+  // The two chains one after the other; the expanded tensor, read only here, goes back to the pool.
+  const mid = runChain(step.expand, x, null, pool);
+  if (!mid) return null;
+  const y = runChain(step, mid, residual, pool);
+  if (y && pool && y.values !== mid.values) pool.give(mid.values);
+  return y;
+}
+
+function runChain(step: FusedStep, x: Tensor, residual: Tensor | null, pool: ActivationPool | null): Tensor | null {
   // As the first layer's autocast would.
   if (x.dtype !== step.dtype) {
     if (!isFloat(x.dtype)) return null;
@@ -362,5 +381,5 @@ export function fusionDisabledByEnv(): boolean {
 
 /** The fused chains of a plan, as layer names ("block_1_depthwise+block_1_depthwise_BN+block_1_depthwise_relu"). */
 export function describePlan(plan: InferencePlan): string[] {
-  return plan.steps.filter((s): s is FusedStep => s.kind === "fused").map((s) => s.nodes.map((n) => n.layer.name).join("+"));
+  return plan.steps.filter((s): s is FusedStep => s.kind === "fused").map((s) => stepNodes(s).map((n) => n.layer.name).join("+"));
 }

@@ -8,6 +8,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type ShapeAr
 import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
 import { recycleActivations } from "./plan-buffers.js";
+import { stepInput, stepNodes } from "./expand-depthwise.js";
 import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
 import { type TrainingFusion, buildTrainingFusion, runTrainingFused } from "./training-fusion.js";
 import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
@@ -188,10 +189,10 @@ export class Model extends Layer {
     plan.steps.forEach((step, i) => {
       if (step.kind === "node") runNode(step.node);
       else {
-        const x = values.get(step.nodes[0].inputs[0]);
+        const x = values.get(stepInput(step));
         if (x === undefined) return;
         // A node built with training: true (and no outer value) keeps its training behaviour.
-        const y = step.nodes.every((n) => (outer ?? n.training) !== true)
+        const y = stepNodes(step).every((n) => (outer ?? n.training) !== true)
           ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
           : null;
         if (y) {
@@ -200,7 +201,7 @@ export class Model extends Layer {
           if (!step.after && y.values !== x.values && y.values !== r?.values) fresh.add(y);
         } else {
           recycle = false;
-          for (const n of step.nodes) runNode(n);
+          for (const n of stepNodes(step)) runNode(n);
         }
       }
       if (!recycle) return;

@@ -9,6 +9,8 @@ import {
 } from "../../src/index.js";
 import { kernels } from "../../src/backends/index.js";
 import { buildInferencePlan, describePlan, fusionStats } from "../../src/models/inference-plan.js";
+import { expandDepthwiseFusion } from "../../src/models/expand-depthwise.js";
+import { withKernelSpies } from "../helpers/spy.js";
 import { assertClose } from "../helpers/assert.js";
 import { forEachBackend } from "../helpers/backends.js";
 
@@ -83,12 +85,28 @@ forEachBackend("inference fusion gives the unfused outputs", () => {
     const model = mobileNetV2({ inputShape: [32, 32, 3], alpha: 0.35, includeTop: false, pooling: "avg" });
     randomize(model);
     const plan = describePlan(buildInferencePlan(model.getGraph()!, model.outputs));
-    assert.ok(plan.includes("block_1_pad+block_1_depthwise+block_1_depthwise_BN+block_1_depthwise_relu"), plan.join("\n"));
+    assert.ok(plan.some((s) => s.endsWith("block_1_pad+block_1_depthwise+block_1_depthwise_BN+block_1_depthwise_relu")), plan.join("\n"));
     assert.ok(plan.includes("block_16_project+block_16_project_BN"));
     assert.ok(plan.includes("block_2_project+block_2_project_BN+block_2_add"), "the residual add joins the pass");
-    assert.equal(plan.length, 52); // every conv of the network
-    const calls = checkFusedMatches(model, rand([2, 32, 32, 3], 0, 1));
-    assert.equal(calls, 52);
+    // Each expand chain with the depthwise chain it feeds, in one step (block 0 has no expand).
+    assert.ok(plan.includes("block_1_expand+block_1_expand_BN+block_1_expand_relu+block_1_pad+block_1_depthwise+block_1_depthwise_BN+block_1_depthwise_relu"), plan.join("\n"));
+    assert.equal(plan.length, 52 - 16); // every conv of the network, 16 expand/depthwise pairs
+    // The pairs in one call (every size), and as two convolutions, give the unfused outputs.
+    const { minPixels } = expandDepthwiseFusion;
+    expandDepthwiseFusion.minPixels = 0;
+    try {
+      let pairs = 0;
+      const calls = withKernelSpies({ expandDepthwise: () => void pairs++ }, () => checkFusedMatches(model, rand([2, 32, 32, 3], 0, 1)));
+      assert.equal(calls, 52);
+      assert.equal(pairs, 16, "every expand/depthwise pair in one call");
+      expandDepthwiseFusion.enabled = false;
+      pairs = 0;
+      assert.equal(withKernelSpies({ expandDepthwise: () => void pairs++ }, () => checkFusedMatches(model, rand([1, 32, 32, 3], 0, 1))), 52);
+      assert.equal(pairs, 0);
+    } finally {
+      expandDepthwiseFusion.enabled = true;
+      expandDepthwiseFusion.minPixels = minPixels;
+    }
   });
 
   it("ResNet50-style identity and conv blocks, channels-last and channels-first", () => {

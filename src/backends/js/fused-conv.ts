@@ -37,6 +37,15 @@ export function depthwiseConv2dBiasActivation(
   return epilogue(depthwiseConv2d(x, w, p), bias, activation, out);
 }
 
+/** The 1x1 convolution, then the depthwise one, each with its epilogue. */
+export function expandDepthwise(
+  x: Tensor, w1: Tensor, bias1: Tensor | null, act1: FusedActivation, _packed1: unknown,
+  w2: Tensor, bias2: Tensor | null, act2: FusedActivation, p: Conv2dParams, out?: TypedArray,
+): Tensor {
+  const one: Conv2dParams = { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] };
+  return depthwiseConv2dBiasActivation(conv2dBiasActivation(x, w1, bias1, act1, one), w2, bias2, act2, p, out);
+}
+
 /** The reference backend prepares nothing. */
 export function packConv2dFilter(): null {
   return null;

@@ -3,7 +3,7 @@ import { reluBackprop } from "./activation.js";
 import { biasActivation } from "./bias-act.js";
 import * as conv from "./conv.js";
 import * as elementwise from "./elementwise.js";
-import { conv2dBiasActivation, depthwiseConv2dBiasActivation, packConv2dFilter } from "./fused-conv.js";
+import { conv2dBiasActivation, depthwiseConv2dBiasActivation, expandDepthwise, packConv2dFilter } from "./fused-conv.js";
 import { matmul } from "./matmul.js";
 import * as movement from "./movement.js";
 import { batchNormBackprop, batchNormInference, batchNormTrain } from "./norm.js";
@@ -24,6 +24,7 @@ export const jsKernels: Kernels = {
   ...conv,
   conv2dBiasActivation,
   depthwiseConv2dBiasActivation,
+  expandDepthwise,
   packConv2dFilter,
   ...pool,
   ...resize,

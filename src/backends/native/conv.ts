@@ -16,6 +16,10 @@ export interface ConvAddon {
   ): void;
   conv2dPackFilter(w: Float32Array, geom: Int32Array): ArrayBuffer | null;
   depthwiseConv2dBiasActivation(x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, out: Float32Array, geom: Int32Array): void;
+  expandDepthwise(
+    x: Float32Array, w1: Float32Array, bias1: Float32Array | null, act1: number, packed1: ArrayBuffer | null,
+    w2: Float32Array, bias2: Float32Array | null, act2: number, out: Float32Array, geom: Int32Array,
+  ): void;
 }
 
 /** The addon's activation codes of the fused epilogue. */
@@ -43,7 +47,9 @@ function fusable(x: Tensor, w: Tensor, bias: Tensor | null, channels: number): b
 /** conv2d, its two backprops and the fused-epilogue convolutions on the addon; other dtypes go to the js kernels. */
 export function convKernels(
   addon: Addon,
-): Pick<Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "conv2dBiasActivation" | "depthwiseConv2dBiasActivation" | "packConv2dFilter"> {
+): Pick<
+  Kernels, "conv2d" | "conv2dBackpropInput" | "conv2dBackpropFilter" | "conv2dBiasActivation" | "depthwiseConv2dBiasActivation" | "expandDepthwise" | "packConv2dFilter"
+> {
   const a = addon as unknown as ConvAddon;
   return {
     conv2d(x, w, p) {
@@ -101,6 +107,20 @@ export function convKernels(
       // The depthwise geometry carries the multiplier where conv2d's carries cout.
       a.depthwiseConv2dBiasActivation(f32(x), f32(w), bias && f32(bias), actCode[activation], y, geometry(x.shape, w.shape, oh, ow, p));
       return new Tensor(y, [n, oh, ow, c * m], "float32");
+    },
+    expandDepthwise(x, w1, bias1, act1, packed1, w2, bias2, act2, p, out) {
+      const [n, h, wd, cin] = x.shape;
+      const ce = w1.shape[3];
+      const [kh, kw, , m] = w2.shape;
+      const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
+      const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
+      const ok = fusable(x, w1, bias1, ce) && fusable(x, w2, bias2, ce) && m === 1 && w1.shape[0] === 1 && w1.shape[1] === 1 &&
+        w1.shape[2] === cin && w2.shape[2] === ce;
+      if (!ok || oh <= 0 || ow <= 0) return jsKernels.expandDepthwise(x, w1, bias1, act1, null, w2, bias2, act2, p, out);
+      const y = outBuffer("expandDepthwise", out, n * oh * ow * ce);
+      const geom = geometry([n, h, wd, ce], w2.shape, oh, ow, p);
+      a.expandDepthwise(f32(x), f32(w1), bias1 && f32(bias1), actCode[act1], packed1 ?? null, f32(w2), bias2 && f32(bias2), actCode[act2], y, geom);
+      return new Tensor(y, [n, oh, ow, ce], "float32");
     },
   };
 }
