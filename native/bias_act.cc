@@ -136,13 +136,6 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-void residual_act_rows(float* y, const float* res, idx rows, idx ch, int act) {
-  const BiasActArgs a{y, y, nullptr, nullptr, res, rows, ch, 1, 0.0f};
-  if (act == 1) bias_act_a<BA_RELU>(a);
-  else if (act == 2) bias_act_a<BA_RELU6>(a);
-  else bias_act_a<BA_LINEAR>(a);
-}
-
 void register_bias_act_kernels(napi_env env, napi_value exports) {
   napi_value v;
   napi_create_function(env, "biasActivation", NAPI_AUTO_LENGTH, BiasActivation, nullptr, &v);

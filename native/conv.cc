@@ -181,6 +181,19 @@ void conv2d_pack_filter(const ConvGeom& g, const float* w, idx cout, void* buf) 
   else pack_b_tagged(g.cols(), cout, MatRef{w, cout, 1}, buf);
 }
 
+void residual_act_rows(float* y, const float* res, idx rows, idx ch, int act) {
+  const idx n = rows * ch;
+  // A memory-bound pass: split only from about 1 MB up.
+  parallel(threads_for_work(static_cast<double>(n) * 0.125), [&](int tid, int nt) {
+    idx i0, i1;
+    split_range(n, tid, nt, 64, &i0, &i1);
+    for (idx i = i0; i < i1; i++) {
+      const float v = y[i] + res[i];
+      y[i] = act == 1 ? (v > 0.0f ? v : (v != v ? v : 0.0f)) : act == 2 ? (v > 0.0f ? (v < 6.0f ? v : 6.0f) : (v != v ? v : 0.0f)) : v;
+    }
+  });
+}
+
 void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed,
                      idx packed_bytes, const float* residual) {
   if (g.rows() == 0) return;

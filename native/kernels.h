@@ -19,7 +19,7 @@ void conv2d(const ConvGeom& g, const float* w, idx cout, float* out);
 // packed: bytes from conv2d_pack_filter for this filter (null, or packed for another path: ignored).
 void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* bias, int act, float* out, const void* packed = nullptr,
                      idx packed_bytes = 0, const float* residual = nullptr);
-// y = act(y + res) over rows x ch (bias_act.cc): the residual epilogue of the paths that do not fuse it.
+// y = act(y + res) over rows x ch: the residual epilogue of the paths that do not fuse it.
 void residual_act_rows(float* y, const float* res, idx rows, idx ch, int act);
 // How conv2d_bias_act would use a filter prepared once for g: the bytes to allocate (0: nothing to
 // prepare, a direct kernel reads it as it is), then conv2d_pack_filter fills them (64-byte aligned buf).
