@@ -30,6 +30,10 @@ const cases: Case[] = [
   { x: [3, 6, 5, 17], w: [1, 1, 17, 9], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] },
   { x: [1, 9, 9, 8], w: [1, 1, 8, 5], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0] },
   { x: [1, 5, 6, 2], w: [2, 2, 2, 3], strides: [1, 1], dilations: [1, 1], pads: [3, 2, 0, 4] },
+  // Six floats between pixels with contiguous taps: the direct kernel's stride-2 RGB stem instance.
+  { x: [2, 11, 13, 3], w: [3, 3, 3, 20], strides: [2, 2], dilations: [1, 1], pads: [0, 1, 0, 1] },
+  { x: [1, 16, 17, 3], w: [7, 7, 3, 33], strides: [2, 2], dilations: [1, 1], pads: [2, 3, 2, 3] },
+  { x: [1, 9, 14, 2], w: [2, 3, 2, 5], strides: [1, 3], dilations: [1, 1], pads: [0, 0, 1, 1] },
   { x: [1, 12, 11, 3], w: [4, 3, 3, 2], strides: [3, 2], dilations: [2, 1], pads: [1, 2, 1, 0] },
   { x: [2, 16, 16, 40], w: [3, 3, 40, 33], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
   // More im2col rows than one chunk holds (about 2^20 floats of columns), strided and not.
