@@ -1,6 +1,7 @@
 // The native thread pool (native/threadpool.cc): slices are claimed, so a helper thread that wakes late
 // (after sleeping between jobs) finds its slice run by the caller; results must not depend on who ran what.
 import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Generator, randomUniform } from "../../src/index.js";
 import { jsKernels } from "../../src/backends/js/index.js";
@@ -41,6 +42,29 @@ describe("native thread pool", { skip }, () => {
     } finally {
       a.setNumThreads(threads);
     }
+  });
+
+  // Linux: each thread's allowed CPUs are in /proc/self/task/<tid>/status.
+  const allowed = (): number[] =>
+    readdirSync("/proc/self/task").map((tid) => {
+      const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/self/task/${tid}/status`, "utf8"))?.[1] ?? "";
+      return list.split(",").reduce((n, r) => n + (r.includes("-") ? Number(r.split("-")[1]) - Number(r.split("-")[0]) + 1 : 1), 0);
+    });
+  const cpus = existsSync("/proc/self/task") ? allowed()[0] : 0;
+  it("while held, keeps helpers off the caller's CPU, and gives them all the caller's CPUs back on release", { skip: cpus < 2 || process.env.DEEPTS_PIN === "0" ? "needs Linux and 2+ CPUs" : false }, () => {
+    const a = addon!;
+    const k = createNativeBackend(a).kernels;
+    const x = randomUniform([96, 200], { seed: gen });
+    k.matmul(x, x, false, true); // the helpers exist
+    const reduced = () => allowed().filter((n) => n === cpus - 1).length;
+    assert.equal(reduced(), 0);
+    a.holdThreads(true);
+    try {
+      assert.ok(reduced() >= 1, `a helper allowed ${cpus - 1} of ${cpus} CPUs: ${allowed()}`);
+    } finally {
+      a.holdThreads(false);
+    }
+    assert.equal(reduced(), 0, `released: ${allowed()}`);
   });
 });
 
