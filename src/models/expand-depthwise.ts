@@ -3,7 +3,7 @@
 // block, 4.8 MB in MobileNetV2's first block at 224x224) need not be stored whole: the native kernel keeps a
 // band of its rows in cache between the two convolutions.
 import { kernels } from "../backends/index.js";
-import type { Conv2dParams } from "../backends/backend.js";
+import type { Conv2dParams, FusedActivation } from "../backends/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { geometry, outputShapeNHWC, resolveOptions } from "../ops/conv-geometry.js";
 import { Conv2D } from "../layers/conv2d.js";
@@ -23,11 +23,17 @@ export const expandDepthwiseFusion = { enabled: true, minPixels: 28 * 28 };
 
 const ONE: Conv2dParams = { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] };
 
-const SIMPLE = new Set(["linear", "relu", "relu6"]);
+const SIMPLE = new Set<string>(["linear", "relu", "relu6"] satisfies FusedActivation[]);
 
 /** The step's input: the expand's when it carries one. */
 export function stepInput(step: FusedStep): SymbolicTensor {
   return (step.expand ?? step).nodes[0].inputs[0];
+}
+
+/** The tensors a plan step reads. */
+export function stepReads(s: PlanStep): readonly SymbolicTensor[] {
+  if (s.kind === "node") return s.node.inputs;
+  return s.residual ? [stepInput(s), s.residual] : [stepInput(s)];
 }
 
 /** Every node the step stands for, in order (the expand's first). */
@@ -54,8 +60,7 @@ export function pairExpandDepthwise(steps: readonly PlanStep[], outputs: Readonl
   const readers = new Map<SymbolicTensor, number>();
   const producedBy = new Map<SymbolicTensor, FusedStep>();
   for (const s of steps) {
-    const reads = s.kind === "node" ? s.node.inputs : s.residual ? [s.nodes[0].inputs[0], s.residual] : [s.nodes[0].inputs[0]];
-    for (const t of reads) readers.set(t, (readers.get(t) ?? 0) + 1);
+    for (const t of stepReads(s)) readers.set(t, (readers.get(t) ?? 0) + 1);
     if (s.kind === "fused") producedBy.set(s.output, s);
   }
   const absorbed = new Set<FusedStep>();
@@ -89,5 +94,8 @@ export function runExpandDepthwise(step: FusedStep, x: Tensor, pool: ActivationP
   const shape = outputShapeNHWC(midShape, w2.shape, p, midShape[3]);
   const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
   const packed = packedKernel(f1, x.shape, ONE);
-  return kernels().expandDepthwise(x, w1, f1.bias, e.act.kind as "linear", packed, w2, f2.bias, step.act.kind as "linear", p, out);
+  // isExpand and isDepthwise admitted only these activations.
+  const act1 = e.act.kind as FusedActivation;
+  const act2 = step.act.kind as FusedActivation;
+  return kernels().expandDepthwise(x, w1, f1.bias, act1, packed, w2, f2.bias, act2, p, out);
 }

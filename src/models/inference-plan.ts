@@ -24,7 +24,7 @@ import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import type { Graph } from "./graph.js";
 import { ActivationPool } from "./plan-buffers.js";
 import { type Folded, foldedWeights, packedKernel } from "./folded-weights.js";
-import { pairExpandDepthwise, runExpandDepthwise, stepInput, stepNodes } from "./expand-depthwise.js";
+import { pairExpandDepthwise, runExpandDepthwise, stepNodes, stepReads } from "./expand-depthwise.js";
 import type { Node, SymbolicTensor } from "./symbolic.js";
 
 type Producer = Conv2D | DepthwiseConv2D | Dense;
@@ -196,8 +196,7 @@ export function buildInferencePlan(graph: Graph, outputs: readonly SymbolicTenso
 function lastReads(steps: readonly PlanStep[], outputs: ReadonlySet<SymbolicTensor>): Pick<InferencePlan, "releaseAfter" | "viewsOf"> {
   const readers = new Map<SymbolicTensor, number[]>();
   steps.forEach((s, i) => {
-    const reads = s.kind === "node" ? s.node.inputs : s.residual ? [stepInput(s), s.residual] : [stepInput(s)];
-    for (const t of reads) {
+    for (const t of stepReads(s)) {
       const list = readers.get(t);
       if (list) list.push(i);
       else readers.set(t, [i]);

@@ -94,6 +94,13 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
         }
     });
 
+  it("a residual of another shape is an error naming both shapes", () => {
+    const x = rand([1, 6, 6, 8]);
+    const w = rand([1, 1, 8, 40]);
+    const q = p([1, 1], [0, 0, 0, 0]);
+    assert.throws(() => native.conv2dBiasActivation(x, w, null, "relu", q, undefined, null, rand([1, 6, 40, 6])), /residual has shape \[1,6,40,6\], the output \[1,6,6,40\]/);
+  });
+
   it("NaN passes through the activation as in the js kernels; a bias of another shape goes to js", () => {
     const x = new Tensor(Float32Array.from([NaN, 1, 2, 3]), [1, 2, 2, 1]);
     const w = new Tensor(Float32Array.from([1, -1]), [1, 1, 1, 2]);

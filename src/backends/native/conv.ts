@@ -80,7 +80,9 @@ export function convKernels(
       const [kh, kw, , cout] = w.shape;
       const oh = outSize(h, kh, p.strides[0], p.dilations[0], p.pads[0], p.pads[1]);
       const ow = outSize(wd, kw, p.strides[1], p.dilations[1], p.pads[2], p.pads[3]);
-      const resOk = !residual || (residual.dtype === "float32" && residual.size === n * oh * ow * cout);
+      // Another dtype or shape goes to the js kernel (which says what is wrong with the shape).
+      const resShape = [n, oh, ow, cout];
+      const resOk = !residual || (residual.dtype === "float32" && residual.rank === 4 && residual.shape.every((d, i) => d === resShape[i]));
       if (!fusable(x, w, bias, cout) || !resOk || oh <= 0 || ow <= 0) return jsKernels.conv2dBiasActivation(x, w, bias, activation, p, out, null, residual);
       const y = outBuffer("conv2dBiasActivation", out, n * oh * ow * cout);
       const geom = geometry(x.shape, w.shape, oh, ow, p);
