@@ -1,6 +1,8 @@
 // AVX2 + FMA micro-kernel, 6 x 16 (12 ymm accumulators). Compiled with -mavx2 -mfma; only called
 // after a run-time CPU check. No standard-library templates here: an inline function instantiated in
 // this file with AVX encodings could be picked by the linker for code that runs on older CPUs.
+#include <cstddef>
+
 #include "common.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -9,13 +11,11 @@
 namespace dt {
 namespace {
 
-// relu (act 1) or relu6 (2) as the scalar kernels do: x > 0 or NaN keeps x (clamped to 6), else +0.
-inline __m256 activation(__m256 v, int act) {
-  if (act == 0) return v;
-  if (act == 2) v = _mm256_min_ps(_mm256_set1_ps(6.0f), v);  // the second operand (v) wins when it is NaN
-  __m256 keep = _mm256_or_ps(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-  return _mm256_and_ps(keep, v);
-}
+// The asm reads TileEpilogue's fields at these offsets.
+static_assert(offsetof(TileEpilogue, bias) == 0 && offsetof(TileEpilogue, res) == 8 && offsetof(TileEpilogue, ldr) == 16 &&
+                  offsetof(TileEpilogue, act) == 24 && sizeof(idx) == 8,
+              "TileEpilogue layout");
+const float kSix = 6.0f;
 
 void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int acc, const TileEpilogue* ep) {
   // Written in assembly: GCC's schedule of the same intrinsics spills and shuffles registers, which
@@ -167,6 +167,80 @@ void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int 
       "vaddps (%[c3],%[ldc],2), %%ymm14, %%ymm14\n\t"
       "vaddps 32(%[c3],%[ldc],2), %%ymm15, %%ymm15\n\t"
       "5:\n\t"
+      // The epilogue (TileEpilogue at ep: bias, residual, activation) in registers. a, b, k4 and kr are free now.
+      "test %[ep], %[ep]\n\t"
+      "jz 9f\n\t"
+      "mov 0(%[ep]), %[a]\n\t"
+      "test %[a], %[a]\n\t"
+      "jz 6f\n\t"
+      "vmovups (%[a]), %%ymm0\n\t"
+      "vmovups 32(%[a]), %%ymm1\n\t"
+      "vaddps %%ymm0, %%ymm4, %%ymm4\n\t"
+      "vaddps %%ymm1, %%ymm5, %%ymm5\n\t"
+      "vaddps %%ymm0, %%ymm6, %%ymm6\n\t"
+      "vaddps %%ymm1, %%ymm7, %%ymm7\n\t"
+      "vaddps %%ymm0, %%ymm8, %%ymm8\n\t"
+      "vaddps %%ymm1, %%ymm9, %%ymm9\n\t"
+      "vaddps %%ymm0, %%ymm10, %%ymm10\n\t"
+      "vaddps %%ymm1, %%ymm11, %%ymm11\n\t"
+      "vaddps %%ymm0, %%ymm12, %%ymm12\n\t"
+      "vaddps %%ymm1, %%ymm13, %%ymm13\n\t"
+      "vaddps %%ymm0, %%ymm14, %%ymm14\n\t"
+      "vaddps %%ymm1, %%ymm15, %%ymm15\n\t"
+      "6:\n\t"
+      "mov 8(%[ep]), %[a]\n\t"
+      "test %[a], %[a]\n\t"
+      "jz 7f\n\t"
+      "mov 16(%[ep]), %[b]\n\t"
+      "shl $2, %[b]\n\t"
+      "lea (%[b],%[b],2), %[k4]\n\t"
+      "add %[a], %[k4]\n\t"
+      "vaddps (%[a]), %%ymm4, %%ymm4\n\t"
+      "vaddps 32(%[a]), %%ymm5, %%ymm5\n\t"
+      "vaddps (%[a],%[b],1), %%ymm6, %%ymm6\n\t"
+      "vaddps 32(%[a],%[b],1), %%ymm7, %%ymm7\n\t"
+      "vaddps (%[a],%[b],2), %%ymm8, %%ymm8\n\t"
+      "vaddps 32(%[a],%[b],2), %%ymm9, %%ymm9\n\t"
+      "vaddps (%[k4]), %%ymm10, %%ymm10\n\t"
+      "vaddps 32(%[k4]), %%ymm11, %%ymm11\n\t"
+      "vaddps (%[k4],%[b],1), %%ymm12, %%ymm12\n\t"
+      "vaddps 32(%[k4],%[b],1), %%ymm13, %%ymm13\n\t"
+      "vaddps (%[k4],%[b],2), %%ymm14, %%ymm14\n\t"
+      "vaddps 32(%[k4],%[b],2), %%ymm15, %%ymm15\n\t"
+      "7:\n\t"
+      // relu (1) or relu6 (2): the source operand (the value) wins when it is NaN.
+      "movl 24(%[ep]), %k[a]\n\t"
+      "cmp $1, %k[a]\n\t"
+      "jl 9f\n\t"
+      "vxorps %%ymm2, %%ymm2, %%ymm2\n\t"
+      "je 8f\n\t"
+      "vbroadcastss %[six], %%ymm3\n\t"
+      "vminps %%ymm4, %%ymm3, %%ymm4\n\t"
+      "vminps %%ymm5, %%ymm3, %%ymm5\n\t"
+      "vminps %%ymm6, %%ymm3, %%ymm6\n\t"
+      "vminps %%ymm7, %%ymm3, %%ymm7\n\t"
+      "vminps %%ymm8, %%ymm3, %%ymm8\n\t"
+      "vminps %%ymm9, %%ymm3, %%ymm9\n\t"
+      "vminps %%ymm10, %%ymm3, %%ymm10\n\t"
+      "vminps %%ymm11, %%ymm3, %%ymm11\n\t"
+      "vminps %%ymm12, %%ymm3, %%ymm12\n\t"
+      "vminps %%ymm13, %%ymm3, %%ymm13\n\t"
+      "vminps %%ymm14, %%ymm3, %%ymm14\n\t"
+      "vminps %%ymm15, %%ymm3, %%ymm15\n\t"
+      "8:\n\t"
+      "vmaxps %%ymm4, %%ymm2, %%ymm4\n\t"
+      "vmaxps %%ymm5, %%ymm2, %%ymm5\n\t"
+      "vmaxps %%ymm6, %%ymm2, %%ymm6\n\t"
+      "vmaxps %%ymm7, %%ymm2, %%ymm7\n\t"
+      "vmaxps %%ymm8, %%ymm2, %%ymm8\n\t"
+      "vmaxps %%ymm9, %%ymm2, %%ymm9\n\t"
+      "vmaxps %%ymm10, %%ymm2, %%ymm10\n\t"
+      "vmaxps %%ymm11, %%ymm2, %%ymm11\n\t"
+      "vmaxps %%ymm12, %%ymm2, %%ymm12\n\t"
+      "vmaxps %%ymm13, %%ymm2, %%ymm13\n\t"
+      "vmaxps %%ymm14, %%ymm2, %%ymm14\n\t"
+      "vmaxps %%ymm15, %%ymm2, %%ymm15\n\t"
+      "9:\n\t"
       "vmovups %%ymm4, (%[c])\n\t"
       "vmovups %%ymm5, 32(%[c])\n\t"
       "vmovups %%ymm6, (%[c],%[ldc],1)\n\t"
@@ -181,24 +255,9 @@ void kernel_6x16(idx kc, const float* a, const float* b, float* c, idx ldc, int 
       "vmovups %%ymm15, 32(%[c3],%[ldc],2)\n\t"
       "vzeroupper\n\t"
       : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [kr] "+r"(kr)
-      : [c] "r"(c), [c3] "r"(c + 3 * ldc), [ldc] "r"(ldcb), [acc] "r"(accq)
+      : [c] "r"(c), [c3] "r"(c + 3 * ldc), [ldc] "r"(ldcb), [acc] "r"(accq), [ep] "r"(ep), [six] "m"(kSix)
       : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
         "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-  if (ep) {
-    // The asm keeps every register; the tile it just stored is in L1, so the epilogue reloads it.
-    const __m256 b0 = ep->bias ? _mm256_loadu_ps(ep->bias) : _mm256_setzero_ps();
-    const __m256 b1 = ep->bias ? _mm256_loadu_ps(ep->bias + 8) : _mm256_setzero_ps();
-    for (int r = 0; r < 6; r++) {
-      float* cr = c + r * ldc;
-      __m256 v0 = _mm256_add_ps(_mm256_loadu_ps(cr), b0), v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), b1);
-      if (ep->res) {
-        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(ep->res + r * ep->ldr));
-        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(ep->res + r * ep->ldr + 8));
-      }
-      _mm256_storeu_ps(cr, activation(v0, ep->act));
-      _mm256_storeu_ps(cr + 8, activation(v1, ep->act));
-    }
-  }
 }
 
 // Six streams to 6-float groups, eight at a time: an 8 x 8 transpose (two rows zero) whose
