@@ -1,6 +1,6 @@
 // Direct convolution for few input channels (the stems: 7x7x3, 3x3x3), where im2col runs of c floats
 // starve the GEMM's packing: the taps are broadcast straight from the (padded) input and the filter is
-// packed in panels of 16 output channels. Kernels compiled per instruction set (simd_conv.inc).
+// packed in panels of 16 output channels. Kernels compiled per instruction set (simd_conv_direct.inc).
 #pragma once
 #include "common.h"
 
