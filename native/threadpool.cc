@@ -60,6 +60,7 @@ class Pool {
       return;
     }
     grow(nt - 1);
+    keep_helpers_off_caller();
     in_job_ = true;
     fn_ = fn;
     ctx_ = ctx;
@@ -105,6 +106,7 @@ class Pool {
       {
         std::lock_guard<std::mutex> lk(pin_mutex_);
         handles_.push_back(t.native_handle());
+        avoided_cpu_ = -1;  // the new helper is not pinned yet
       }
 #endif
       t.detach();
@@ -163,7 +165,6 @@ class Pool {
   // Every job posted while held extends the window, so a hold that is never released ends by itself.
   void hold(bool on) {
     held_.store(on, std::memory_order_relaxed);
-    pin_helpers(on);
     if (!on) {
       spin_until_.store(0, std::memory_order_relaxed);
       return;
@@ -174,42 +175,33 @@ class Pool {
   }
 
  private:
-  // While held, helpers may not run on the caller's CPU. Woken by the caller after an idle pause, the
-  // scheduler often put a helper on the waker's CPU (wake-affine) and took milliseconds to move it: the two
-  // then shared one core, and the helper missed every job of a burst (9% of a MobileNetV2 predict's jobs ran
-  // with caller and helper on the same CPU of this 2-vCPU machine; predict after a 250 ms pause, three
-  // alternating runs: median 14.9-18.9 -> 12.2-16.0 ms, jobs helped 36-43 -> 40-45 of 48). Released, they get the
-  // caller's CPUs back. DEEPTS_PIN=0 leaves the scheduler alone; nothing is pinned when it would leave helpers
-  // no CPU.
-  void pin_helpers(bool on) {
+  // Helpers may not run on the CPU the caller posts a job from. Woken after an idle pause, a helper was put
+  // on the waker's CPU by the scheduler (wake-affine: every time in 15 of 15 wakes after a 300 ms pause on
+  // this 2-vCPU machine, the helper starting 20 us later on the same CPU), where the two shared one core
+  // until the load balancer moved one, milliseconds later: a depthwise layer's forward that takes 6.0 ms back
+  // to back on 2 threads (12.2 on one) took 11-12 ms after a pause, as if on one thread. Kept off, the helper
+  // wakes on another CPU 55-130 us after the post. This runs at every post but costs a syscall only when the
+  // caller has moved since the helpers were last pinned. DEEPTS_PIN=0 leaves the scheduler alone; nothing is
+  // pinned when it would leave helpers no CPU (a caller allowed a single CPU).
+  void keep_helpers_off_caller() {
 #ifdef __linux__
     static const bool enabled = [] {
       const char* s = std::getenv("DEEPTS_PIN");
       return !(s && s[0] == '0');
     }();
     if (!enabled) return;
-    std::lock_guard<std::mutex> lk(pin_mutex_);
-    if (handles_.empty() || on == pinned_) return;
-    if (!on) {
-      for (pthread_t h : handles_) pthread_setaffinity_np(h, sizeof(base_), &base_);
-      pinned_ = false;
-      return;
-    }
-    // The caller's CPUs now (its affinity may have changed since the pool started), to give back on release.
-    if (sched_getaffinity(0, sizeof(base_), &base_) != 0) return;
     const int cpu = sched_getcpu();
-    if (cpu < 0 || !CPU_ISSET(cpu, &base_)) return;
-    cpu_set_t others = base_;
+    if (cpu < 0 || cpu == avoided_cpu_) return;
+    std::lock_guard<std::mutex> lk(pin_mutex_);
+    // The caller's CPUs now (its affinity may have changed since the pool started), less the one it runs on.
+    cpu_set_t others;
+    if (sched_getaffinity(0, sizeof(others), &others) != 0 || !CPU_ISSET(cpu, &others)) return;
     CPU_CLR(cpu, &others);
     if (CPU_COUNT(&others) == 0) return;
     for (pthread_t h : handles_) pthread_setaffinity_np(h, sizeof(others), &others);
-    pinned_ = true;
-#else
-    (void)on;
+    avoided_cpu_ = cpu;
 #endif
   }
-
- public:
 
  private:
   static constexpr std::chrono::microseconds kHoldSpin{2000};
@@ -220,8 +212,7 @@ class Pool {
 #ifdef __linux__
   std::mutex pin_mutex_;
   std::vector<pthread_t> handles_;
-  cpu_set_t base_{};  // the caller's CPUs when the helpers were pinned: theirs again on release
-  bool pinned_ = false;
+  int avoided_cpu_ = -1;  // the caller's CPU when the helpers were last pinned (-1: not pinned); run_mutex_ held
 #endif
   std::atomic<std::int64_t> spin_until_{0};
 

@@ -107,7 +107,9 @@ export class Layer {
    */
   computeOutputShape(inputShape: ShapeArg): ShapeArg {
     const isList = isShapeList(inputShape);
+    // The losses the shape-inference call adds go to a scratch list, so this layer's stay as they were.
     const saved = this.ownLosses;
+    this.ownLosses = [];
     try {
       const shapes = inferOutputShape(isList ? inputShape : [inputShape], this.dtype, (xs) => this.call(isList ? xs : xs[0], { training: false }));
       return shapes.length === 1 && !isList ? shapes[0] : shapes;
@@ -321,7 +323,8 @@ export class Layer {
 
   /** Forgets the losses of the previous call (done at the start of every outermost call). */
   clearLosses(): void {
-    this.ownLosses = [];
+    // A fresh array only when there was something to forget: a predict clears every layer of the model.
+    if (this.ownLosses.length !== 0) this.ownLosses = [];
     for (const l of this.sublayers) l.clearLosses();
   }
 

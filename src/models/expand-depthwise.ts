@@ -36,6 +36,13 @@ export function stepReads(s: PlanStep): readonly SymbolicTensor[] {
   return s.residual ? [stepInput(s), s.residual] : [stepInput(s)];
 }
 
+/** Whether a node of the step was built with training: true (it keeps that behaviour unless the call says otherwise). */
+export function fixedTraining(step: FusedStep): boolean {
+  for (const n of step.nodes) if (n.training === true) return true;
+  if (step.expand) for (const n of step.expand.nodes) if (n.training === true) return true;
+  return false;
+}
+
 /** Every node the step stands for, in order (the expand's first). */
 export function stepNodes(step: FusedStep): readonly Node[] {
   return step.expand ? [...step.expand.nodes, ...step.nodes] : step.nodes;
@@ -87,11 +94,16 @@ export function runExpandDepthwise(step: FusedStep, x: Tensor, pool: ActivationP
   const w1 = f1.kernel;
   const w2 = f2.kernel;
   if (f1.scale !== null || f2.scale !== null || !w1 || !w2 || w1.shape[0] !== 1 || w1.shape[1] !== 1 || w1.shape[2] !== x.shape[3]) return null;
-  const dw = step.producer as DepthwiseConv2D;
-  const midShape = [x.shape[0], x.shape[1], x.shape[2], w1.shape[3]];
-  const opts = { strides: dw.strides, dilations: dw.dilationRate, dataFormat: dw.dataFormat };
-  const p = geometry(dw.name, midShape, w2.shape, resolveOptions(dw.name, opts), step.pad ?? dw.padding);
-  const shape = outputShapeNHWC(midShape, w2.shape, p, midShape[3]);
+  // The depthwise geometry, resolved once per input shape (kept with the folded depthwise weights).
+  let geo = f2.geometry;
+  if (!geo || geo.dims[0] !== x.shape[0] || geo.dims[1] !== x.shape[1] || geo.dims[2] !== x.shape[2] || geo.dims[3] !== w1.shape[3]) {
+    const dw = step.producer as DepthwiseConv2D;
+    const midShape = [x.shape[0], x.shape[1], x.shape[2], w1.shape[3]];
+    const opts = { strides: dw.strides, dilations: dw.dilationRate, dataFormat: dw.dataFormat };
+    const g = geometry(dw.name, midShape, w2.shape, resolveOptions(dw.name, opts), step.pad ?? dw.padding);
+    geo = f2.geometry = { dims: midShape, g, shape: outputShapeNHWC(midShape, w2.shape, g, midShape[3]) };
+  }
+  const { g: p, shape } = geo;
   const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
   const packed = packedKernel(f1, x.shape, ONE);
   // isExpand and isDepthwise admitted only these activations.

@@ -6,7 +6,10 @@ import { kernels } from "../backends/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { add, mul, neg, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
+import { conv2dSetup, outputShapeNHWC } from "../ops/conv-geometry.js";
 import type { FusedStep } from "./inference-plan.js";
+
+type ConvOptions = Parameters<typeof conv2dSetup>[3];
 
 /** Folded weights, valid while the variables still hold the tensors in `key`. */
 export interface Folded {
@@ -14,19 +17,47 @@ export interface Folded {
   kernel: Tensor | null;
   bias: Tensor | null;
   scale: Tensor | null;
-  /** The kernel as the backend prepared it for inputs of shape `forShape` (a conv2d's GEMM operand). */
-  packed?: { forShape: string; filter: PackedFilter | null };
+  /** The kernel as the backend prepared it for inputs of shape `dims` (a conv2d's GEMM operand). */
+  packed?: { dims: readonly number[]; filter: PackedFilter | null };
+  /** The convolution's geometry and output shape for inputs of shape `dims`. */
+  geometry?: ConvGeometry;
+}
+
+export interface ConvGeometry {
+  dims: readonly number[];
+  g: Conv2dParams;
+  shape: [number, number, number, number];
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// The chain's variables' current tensors, in key order (no array built: this runs at every step of a predict).
+function keyAt(step: FusedStep, i: number): Tensor | null {
+  const { producer: p, bn } = step;
+  switch (i) {
+    case 0: return p?.kernel?.value ?? null;
+    case 1: return p?.bias?.value ?? null;
+    case 2: return bn?.gamma?.value ?? null;
+    case 3: return bn?.beta?.value ?? null;
+    case 4: return bn?.movingMean?.value ?? null;
+    default: return bn?.movingVariance?.value ?? null;
+  }
 }
 
 /** The weights after folding the batch norm in, recomputed when any of the variables was assigned since. */
 export function foldedWeights(step: FusedStep): Folded {
   const { producer: p, bn } = step;
-  const key = [
-    p?.kernel?.value ?? null, p?.bias?.value ?? null,
-    bn?.gamma?.value ?? null, bn?.beta?.value ?? null, bn?.movingMean?.value ?? null, bn?.movingVariance?.value ?? null,
-  ];
   const old = step.folded;
-  if (old && old.key.every((t, i) => t === key[i])) return old;
+  if (old) {
+    let same = true;
+    for (let i = 0; i < 6 && same; i++) same = old.key[i] === keyAt(step, i);
+    if (same) return old;
+  }
+  const key = [0, 1, 2, 3, 4, 5].map((i) => keyAt(step, i));
   const [kernel, bias, gamma, beta, mean, variance] = key;
   let folded: Folded;
   if (!bn) folded = { key, kernel, bias, scale: null };
@@ -65,7 +96,16 @@ export function foldedWeights(step: FusedStep): Folded {
  * call: the kernel is constant until the weights change, which refolds). Costs a second copy of the kernel.
  */
 export function packedKernel(f: Folded, shape: readonly number[], g: Conv2dParams): PackedFilter | null {
-  const forShape = shape.join(",");
-  if (f.packed?.forShape !== forShape) f.packed = { forShape, filter: kernels().packConv2dFilter(shape, f.kernel!, g) };
+  if (!f.packed || !sameDims(f.packed.dims, shape)) f.packed = { dims: [...shape], filter: kernels().packConv2dFilter(shape, f.kernel!, g) };
   return f.packed.filter;
+}
+
+/**
+ * The folded convolution's geometry for x, checked and resolved by conv2dSetup once per input shape, then reused
+ * by every predict while `geometry.dims` matches (cout: the output channels).
+ */
+export function convGeometry(f: Folded, name: string, x: Tensor, opts: ConvOptions, cout: number): ConvGeometry {
+  const g = conv2dSetup(name, x, f.kernel!, opts).p;
+  f.geometry = { dims: [...x.shape], g, shape: outputShapeNHWC(x.shape, f.kernel!.shape, g, cout) };
+  return f.geometry;
 }

@@ -9,7 +9,6 @@ import { type DType, isFloat } from "../tensor/dtype.js";
 import { cast } from "../ops/cast.js";
 import { add } from "../ops/arithmetic.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
-import { conv2dSetup, outputShapeNHWC } from "../ops/conv-geometry.js";
 import { matmul } from "../ops/matmul.js";
 import type { Layer } from "../layers/layer.js";
 import { Activation } from "../layers/activation.js";
@@ -23,7 +22,7 @@ import { ReLU } from "../layers/relu.js";
 import { ZeroPadding2D } from "../layers/zero-padding2d.js";
 import type { Graph } from "./graph.js";
 import { ActivationPool } from "./plan-buffers.js";
-import { type Folded, foldedWeights, packedKernel } from "./folded-weights.js";
+import { convGeometry, type Folded, foldedWeights, packedKernel } from "./folded-weights.js";
 import { pairExpandDepthwise, runExpandDepthwise, stepNodes, stepReads } from "./expand-depthwise.js";
 import type { Node, SymbolicTensor } from "./symbolic.js";
 
@@ -318,19 +317,15 @@ function runChain(step: FusedStep, x: Tensor, residual: Tensor | null, pool: Act
   let y = x;
   if (p instanceof Dense) y = matmul(x, f.kernel!);
   else if (p) {
-    const opts = {
-      strides: p.strides, dilations: p.dilationRate, dataFormat: p.dataFormat,
-      padding: step.pad ?? p.padding,
-    };
     const act = step.act.kind;
     if (f.scale === null && p.dataFormat === "channelsLast") {
       // Bias, a residual of the output's shape and relu/relu6 in the convolution's output write, while each row
       // is still in cache; other activations (and a broadcasting residual) in one more pass, in place.
       const k = kernels();
-      const g = conv2dSetup(p.name, x, f.kernel!, opts).p;
       const dw = p instanceof DepthwiseConv2D;
       const cout = dw ? x.shape[3] * f.kernel!.shape[3] : f.kernel!.shape[3];
-      const shape = outputShapeNHWC(x.shape, f.kernel!.shape, g, cout);
+      const geo = f.geometry && sameDims(f.geometry.dims, x.shape) ? f.geometry : convGeometry(f, p.name, x, convOptions(step, p), cout);
+      const { g, shape } = geo;
       const simple = act === "linear" || act === "relu" || act === "relu6";
       // A residual of the output's shape joins the convolution's epilogue (bias, residual, activation).
       const fuseResidual = residual !== null && !dw && simple && residual.dtype === x.dtype && sameDims(residual.shape, shape);
@@ -350,7 +345,7 @@ function runChain(step: FusedStep, x: Tensor, residual: Tensor | null, pool: Act
       } else if (act !== inConv) y = k.biasActivation(y, null, act, null, { axis: step.axis, alpha: step.act.alpha, inPlace: true });
       return step.after ? step.after(y) : y;
     }
-    y = p instanceof DepthwiseConv2D ? depthwiseConv2d(x, f.kernel!, opts) : conv2d(x, f.kernel!, opts);
+    y = p instanceof DepthwiseConv2D ? depthwiseConv2d(x, f.kernel!, convOptions(step, p)) : conv2d(x, f.kernel!, convOptions(step, p));
   }
   const k = kernels();
   const params = { axis: step.axis, alpha: step.act.alpha, inPlace: p !== null };
@@ -362,6 +357,10 @@ function runChain(step: FusedStep, x: Tensor, residual: Tensor | null, pool: Act
   // In place over the conv/matmul output, which nothing else can see (saves a fresh allocation per layer).
   if (f.bias || f.scale || residual || step.act.kind !== "linear") y = k.biasActivation(y, f.bias, step.act.kind, f.scale, { ...params, residual });
   return step.after ? step.after(y) : y;
+}
+
+function convOptions(step: FusedStep, p: Conv2D | DepthwiseConv2D) {
+  return { strides: p.strides, dilations: p.dilationRate, dataFormat: p.dataFormat, padding: step.pad ?? p.padding };
 }
 
 function sameDims(a: readonly number[], b: readonly number[]): boolean {

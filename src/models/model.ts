@@ -8,7 +8,7 @@ import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type ShapeAr
 import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
 import { recycleActivations } from "./plan-buffers.js";
-import { stepInput, stepNodes } from "./expand-depthwise.js";
+import { fixedTraining, stepInput, stepNodes } from "./expand-depthwise.js";
 import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
 import { type TrainingFusion, buildTrainingFusion, runTrainingFused } from "./training-fusion.js";
 import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
@@ -192,7 +192,7 @@ export class Model extends Layer {
         const x = values.get(stepInput(step));
         if (x === undefined) return;
         // A node built with training: true (and no outer value) keeps its training behaviour.
-        const y = stepNodes(step).every((n) => (outer ?? n.training) !== true)
+        const y = outer === false || !fixedTraining(step)
           ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
           : null;
         if (y) {

@@ -137,8 +137,11 @@ export function geometry(
 }
 
 /** The NHWC output shape of a convolution with geometry `p` (cout: output channels; C * multiplier for depthwise). */
+// A module-level helper, not a closure per call: the inference plan asks for shapes at every step of a predict.
+const outSizeOf = (size: number, k: number, s: number, d: number, p0: number, p1: number) => Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+
 export function outputShapeNHWC(xShape: readonly number[], wShape: readonly number[], p: Conv2dParams, cout: number): [number, number, number, number] {
-  const out = (size: number, k: number, s: number, d: number, p0: number, p1: number) => Math.floor((size + p0 + p1 - (k - 1) * d - 1) / s) + 1;
+  const out = outSizeOf;
   return [
     xShape[0],
     out(xShape[1], wShape[0], p.strides[0], p.dilations[0], p.pads[0], p.pads[1]),

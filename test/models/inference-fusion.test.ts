@@ -109,6 +109,21 @@ forEachBackend("inference fusion gives the unfused outputs", () => {
     }
   });
 
+  it("reuses each step's geometry only for inputs of the shape it was resolved for (unknown spatial dims)", () => {
+    const model = mobileNetV2({ inputShape: [null, null, 3], alpha: 0.35, includeTop: false, pooling: "avg" });
+    randomize(model);
+    const { minPixels } = expandDepthwiseFusion;
+    expandDepthwiseFusion.minPixels = 0; // the expand/depthwise pairs' geometry too
+    try {
+      for (const [n, h, w] of [[1, 32, 32], [2, 64, 32], [1, 32, 32], [1, 64, 64]]) {
+        const calls = checkFusedMatches(model, rand([n, h, w, 3], 0, 1));
+        assert.equal(calls, 52, `${n}x${h}x${w}`);
+      }
+    } finally {
+      expandDepthwiseFusion.minPixels = minPixels;
+    }
+  });
+
   it("ResNet50-style identity and conv blocks, channels-last and channels-first", () => {
     for (const format of ["channelsLast", "channelsFirst"] as const) {
       const model = resnetBlocks(format);
