@@ -26,6 +26,7 @@
       "sources": [
         "native/addon.cc",
         "native/threadpool.cc",
+        "native/buffer_pool.cc",
         "native/gemm.cc",
         "native/gemm_packed.cc",
         "native/pack.cc",

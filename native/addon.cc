@@ -174,6 +174,7 @@ napi_value Init(napi_env env, napi_value exports) {
   register_loop_kernels(env, exports);
   register_select_kernels(env, exports);
   register_memory_kernels(env, exports);
+  register_buffer_pool(env, exports);
   register_softmax_kernels(env, exports);
   register_norm_kernels(env, exports);
   register_optim_kernels(env, exports);

@@ -40,6 +40,8 @@ void register_loop_kernels(napi_env env, napi_value exports);
 void register_select_kernels(napi_env env, napi_value exports);
 // Tunes the allocator for tensor buffers and adds setMallocReuse (memory.cc).
 void register_memory_kernels(napi_env env, napi_value exports);
+// Adds outputBuffer, bufferPool and setBufferPool: recycled storage for large outputs (buffer_pool.cc).
+void register_buffer_pool(napi_env env, napi_value exports);
 // Adds softmax / log-softmax over the last axis (softmax.cc) to the exports.
 void register_softmax_kernels(napi_env env, napi_value exports);
 // Whether freed tensor buffers are kept for reuse (memory.cc).

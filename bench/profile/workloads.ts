@@ -28,11 +28,23 @@ export async function workload(which: string): Promise<() => unknown> {
     const x = dt.randomUniform([1, 224, 224, 3]);
     return () => model.predictOnBatch(x);
   }
+  if (which === "depthwise") {
+    // The bench's MobileNetV2 depthwise layer, forward and both gradients through a tape (bench/workloads/conv2d.ts).
+    const x = dt.randomNormal([32, 56, 56, 144]);
+    const f = dt.randomNormal([3, 3, 144, 1], { stddev: 0.1 });
+    const dy = dt.randomNormal([32, 56, 56, 144]);
+    return () => {
+      const tape = new dt.GradientTape();
+      tape.watch(x, f);
+      const y = tape.run(() => dt.depthwiseConv2d(x, f, { padding: "same" }));
+      return tape.gradient(y, [x, f], { outputGradients: dy });
+    };
+  }
   if (which === "style") {
     const content = dt.randomUniform([300, 400, 3], { seed: 1 });
     const style = dt.randomUniform([300, 400, 3], { seed: 2 });
     const st = new dt.StyleTransfer(content, style, { backbone: await dt.vgg19Backbone({ weights: null }), seed: 3 });
     return () => st.step();
   }
-  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet, resnet or style`);
+  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet, resnet, depthwise or style`);
 }

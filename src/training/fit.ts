@@ -127,6 +127,7 @@ export async function fitModel(
   model.stopTraining = false;
   await callbacks.onTrainBegin();
   let trainingLogs: Logs | null = null;
+  let lastYield = performance.now();
   for (let epoch = initialEpoch; epoch < epochs; epoch++) {
     resetMetrics(state);
     await callbacks.onEpochBegin(epoch);
@@ -137,6 +138,12 @@ export async function fitModel(
       ran = true;
       await callbacks.onTrainBatchEnd(step, logs);
       if (model.stopTraining) break;
+      // A turn of the event loop every 20 ms or so: Node runs the finalizers that give a batch's large outputs
+      // back to the native backend's recycled storage there (and timers, I/O); awaits alone never get to them.
+      if (performance.now() - lastYield > 20) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
     const epochLogs: Logs = ran ? metricsResult(state) : {};
     if (valSource && shouldEval(epoch, opts.validationFreq ?? 1)) {

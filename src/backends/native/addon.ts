@@ -13,6 +13,13 @@ export interface Addon {
   info(): { isa: string; isas: string[]; threads: number; mallocReuse: boolean; poolJobs: number; poolHelped: number; winogradCalls: number };
   /** Turns that reuse on or off; returns whether it is now on (always false off glibc). */
   setMallocReuse(on: boolean): boolean;
+  /**
+   * Storage for a large output from the addon's recycled blocks (native/buffer_pool.cc), contents unspecified;
+   * null when the pool is off or has handed out 256 MiB since a block last came back (a loop that never yields).
+   */
+  outputBuffer?(bytes: number): ArrayBuffer | null;
+  bufferPool?(): { enabled: boolean; outBytes: number; freeBytes: number; unreturnedBytes: number; reused: number; allocated: number; refused: number };
+  setBufferPool?(on: boolean): boolean;
   /** Selects an instruction set the CPU supports (for tests); false when it does not. */
   setIsa(name: string): boolean;
   setNumThreads(n: number): number;
