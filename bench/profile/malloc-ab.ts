@@ -19,16 +19,7 @@ async function stepOf(name: string): Promise<() => unknown> {
     const y = dt.oneHot(dt.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 5), [8], "int32"), 5);
     return () => model.trainOnBatch(x, y);
   }
-  if (name !== "dw") return workload(name);
-  const x = dt.randomNormal([32, 56, 56, 144]);
-  const f = dt.randomNormal([3, 3, 144, 1], { stddev: 0.1 });
-  const dy = dt.randomNormal([32, 56, 56, 144]);
-  return () => {
-    const tape = new dt.GradientTape();
-    tape.watch(x, f);
-    const y = tape.run(() => dt.depthwiseConv2d(x, f, { padding: "same" }));
-    return tape.gradient(y, [x, f], { outputGradients: dy });
-  };
+  return workload(name === "dw" ? "depthwise" : name);
 }
 
 if (process.env.DEEPTS_MALLOC_AB_CHILD) {
