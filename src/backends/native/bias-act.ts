@@ -2,6 +2,7 @@ import type { BiasActivation, Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 interface BiasActAddon {
   biasActivation(
@@ -32,7 +33,7 @@ export function biasActivationKernel(addon: Addon): Pick<Kernels, "biasActivatio
       let inner = 1;
       for (let d = 0; d < p.axis; d++) outer *= x.shape[d];
       for (let d = p.axis + 1; d < x.rank; d++) inner *= x.shape[d];
-      const y = p.inPlace ? (x.values as Float32Array) : new Float32Array(x.size);
+      const y = p.inPlace ? (x.values as Float32Array) : outputFloat32(x.size);
       native.biasActivation(
         x.values as Float32Array, y, bias ? (bias.values as Float32Array) : null, scale ? (scale.values as Float32Array) : null,
         res ? (res.values as Float32Array) : null,

@@ -3,6 +3,7 @@ import { jsKernels } from "../js/index.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 interface ElementwiseAddon {
   unary(op: number, x: Float32Array, y: Float32Array): void;
@@ -72,7 +73,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
     unary(op, x) {
       const code = UNARY[op];
       if (code === undefined || x.dtype !== "float32") return js.unary(op, x);
-      const y = new Float32Array(x.size);
+      const y = outputFloat32(x.size);
       a.unary(code, f32(x), y);
       return new Tensor(y, x.shape, "float32");
     },
@@ -108,7 +109,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       if (s.length > 8) return js.binary(op, x, z);
       let n = 1;
       for (const d of shape) n *= d;
-      const y = new Float32Array(n);
+      const y = outputFloat32(n);
       a.binary(code, f32(x), f32(z), y, Int32Array.from(s), Int32Array.from(sa), Int32Array.from(sb));
       return new Tensor(y, shape, "float32");
     },
@@ -121,7 +122,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       const sx = flatStride(x, n);
       const sz = flatStride(z, n);
       if (sc < 0 || sx < 0 || sz < 0) return js.where(cond, x, z);
-      const y = new Float32Array(n);
+      const y = outputFloat32(n);
       if (n > 0) a.select(cond.values as Uint8Array, sc, f32(x), sx, f32(z), sz, y);
       return new Tensor(y, shape, "float32");
     },
@@ -130,7 +131,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       if (typeof a.reluBackprop !== "function" || dy.dtype !== "float32" || x.dtype !== "float32" || dy.size !== x.size) {
         return js.reluBackprop(op, dy, x);
       }
-      const y = new Float32Array(x.size);
+      const y = outputFloat32(x.size);
       if (x.size > 0) a.reluBackprop(op === "relu6" ? 1 : 0, f32(dy), f32(x), y);
       return new Tensor(y, x.shape, "float32");
     },
@@ -188,7 +189,7 @@ export function elementwiseKernels(addon: Addon): Pick<Kernels, "unary" | "binar
       const shape = byInput.map((g) => g.reduce((acc, p) => acc * x.shape[p], 1));
       const cperm = groups.map((g) => byInput.indexOf(g));
       const outShape = perm.map((p) => x.shape[p]);
-      const y = new Float32Array(x.size);
+      const y = outputFloat32(x.size);
       if (x.size > 0) a.transpose(f32(x), y, Int32Array.from(shape), Int32Array.from(cperm));
       return new Tensor(y, outShape, "float32");
     },

@@ -3,6 +3,7 @@ import { jsKernels } from "../js/index.js";
 import { broadcastShapes, stridesOf } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 /** Batched float32 GEMM through the addon; other dtypes go to the js kernel. */
 export function matmulKernel(addon: Addon): Kernels["matmul"] {
@@ -18,7 +19,7 @@ export function matmulKernel(addon: Addon): Kernels["matmul"] {
     const batch = broadcastShapes("matmul", batchA, batchB);
     let nb = 1;
     for (const d of batch) nb *= d;
-    const out = new Float32Array(nb * m * n);
+    const out = outputFloat32(nb * m * n); // every element written (zeros when k = 0)
     const sameA = sizeOfShape(batchA) === nb;
     const sameB = sizeOfShape(batchB) === nb;
     // Matrix indices are only needed when a batch dimension broadcasts.
