@@ -49,6 +49,9 @@ const cases: Case[] = [
   { x: [2, 9, 10, 1], w: [3, 3, 1, 12], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
   { x: [1, 11, 8, 2], w: [5, 4, 2, 17], strides: [1, 1], dilations: [2, 1], pads: [2, 3, 0, 3] },
   { x: [2, 9, 7, 4], w: [2, 3, 4, 8], strides: [1, 1], dilations: [1, 2], pads: [0, 2, 1, 0] },
+  // Rows wide enough for groups of pixels with every tap inside (4 at a time, 3 for Cin 4), and their edges.
+  { x: [1, 6, 20, 4], w: [3, 3, 4, 20], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] },
+  { x: [2, 5, 23, 3], w: [3, 5, 3, 16], strides: [1, 1], dilations: [1, 2], pads: [1, 0, 3, 4] },
   { x: [1, 6, 5, 3], w: [3, 3, 3, 9], strides: [1, 1], dilations: [1, 1], pads: [3, 2, 0, 4] },
   { x: [1, 15, 15, 3], w: [3, 3, 3, 32], strides: [2, 2], dilations: [1, 1], pads: [0, 1, 0, 1] },
   { x: [2, 9, 7, 4], w: [2, 3, 4, 33], strides: [1, 2], dilations: [2, 1], pads: [0, 2, 1, 0] },
