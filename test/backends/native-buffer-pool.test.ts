@@ -52,6 +52,80 @@ describe("native buffer pool", { skip }, () => {
     assertClose(y, jsKernels.conv2d(x, w, p), { rtol: 1e-4, atol: 1e-4 });
   });
 
+  it("kernels that write every element leave nothing of a reused block's old contents (max-pool gradient, elementwise, matmul)", async () => {
+    const k = createNativeBackend(a).kernels;
+    const gen = new Generator(9);
+    /** Puts a NaN-filled free block of n floats on the free list, for the next output of that size. */
+    const poison = async (n: number) => {
+      let b: Float32Array | null = outputFloat32(n);
+      b.fill(Number.NaN);
+      b = null;
+      await collect();
+    };
+    // 2x2/2 windows over 33x33 (a row and a column past the last window), 1.1 MiB of dx.
+    const x = randomUniform([4, 33, 33, 64], { seed: gen });
+    const p = { windowShape: [2, 2] as [number, number], strides: [2, 2] as [number, number], pads: [0, 0, 0, 0] as [number, number, number, number] };
+    const dy = randomUniform([4, 16, 16, 64], { seed: gen });
+    await poison(x.size);
+    let r0 = info().reused;
+    assertClose(k.maxPool2dBackprop(dy, x, p), jsKernels.maxPool2dBackprop(dy, x, p), { msg: "max-pool gradient" });
+    assert.ok(info().reused > r0, "the gradient reused the poisoned block");
+    await poison(x.size);
+    r0 = info().reused;
+    assertClose(k.binary("mul", x, x), jsKernels.binary("mul", x, x), { msg: "mul" });
+    assert.ok(info().reused > r0);
+    const m = randomUniform([600, 300], { seed: gen });
+    const n = randomUniform([300, 500], { seed: gen });
+    await poison(600 * 500);
+    r0 = info().reused;
+    assertClose(k.matmul(m, n, false, false), jsKernels.matmul(m, n, false, false), { rtol: 1e-4, atol: 1e-4, msg: "matmul" });
+    assert.ok(info().reused > r0);
+  });
+
+  it("convolution gradients and optimizer updates write all of a reused block (GEMM, Winograd, pointwise, strided paths)", async () => {
+    const k = createNativeBackend(a).kernels;
+    const gen = new Generator(11);
+    const poison = async (n: number) => {
+      let b: Float32Array | null = outputFloat32(n);
+      b.fill(Number.NaN);
+      b = null;
+      await collect();
+    };
+    const geom = (s: number, pad: number) => ({ strides: [s, s] as [number, number], dilations: [1, 1] as [number, number], pads: [pad, pad, pad, pad] as [number, number, number, number] });
+    // 3x3x256x160 filters (1.4 MiB): Winograd at stride 1, the im2col GEMM and col2im at stride 2; 1x1x640x512.
+    const cases: [number[], number[], ReturnType<typeof geom>][] = [
+      [[2, 8, 8, 256], [3, 3, 256, 160], geom(1, 1)],
+      [[2, 9, 9, 256], [3, 3, 256, 160], geom(2, 1)],
+      [[2, 6, 6, 640], [1, 1, 640, 512], geom(1, 0)],
+    ];
+    for (const [xs, ws, p] of cases) {
+      const x = randomUniform(xs, { seed: gen });
+      const w = randomUniform(ws, { seed: gen, minval: -0.2, maxval: 0.2 });
+      const dy = randomUniform(k.conv2d(x, w, p).shape, { seed: gen });
+      const tol = { rtol: 1e-3, atol: 1e-3 };
+      await poison(w.size);
+      const r0 = info().reused;
+      assertClose(k.conv2dBackpropFilter(x, dy, w.shape, p), jsKernels.conv2dBackpropFilter(x, dy, w.shape, p), { ...tol, msg: `filter grad ${ws} ${p.strides}` });
+      assert.ok(info().reused > r0, "the filter gradient reused the poisoned block");
+      if (x.size * 4 >= MiB) {
+        await poison(x.size);
+        assertClose(k.conv2dBackpropInput(dy, w, x.shape, p), jsKernels.conv2dBackpropInput(dy, w, x.shape, p), { ...tol, msg: `input grad ${xs}` });
+      }
+    }
+    // Adam: new weights (and moments when they cannot be recycled) in reused blocks.
+    const w = randomUniform([512, 600], { seed: gen });
+    const g = randomUniform([512, 600], { seed: gen });
+    const m = randomUniform([512, 600], { seed: gen });
+    const v = randomUniform([512, 600], { seed: gen, minval: 0.1, maxval: 1 });
+    const p = { alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null, lr: 1e-3 };
+    for (let i = 0; i < 3; i++) await poison(w.size);
+    const got = k.adamUpdate(w, g, m, v, null, p);
+    const want = jsKernels.adamUpdate(w, g, m, v, null, p);
+    assertClose(got.w, want.w, { msg: "adam w" });
+    assertClose(got.m, want.m, { msg: "adam m" });
+    assertClose(got.v, want.v, { msg: "adam v" });
+  });
+
   it("stops handing out blocks to a loop that never yields, and starts again once they come back", async () => {
     await collect();
     const r0 = info().refused;

@@ -65,13 +65,13 @@ export function convKernels(
     },
     conv2dBackpropInput(dy, w, xShape, p) {
       if (dy.dtype !== "float32" || w.dtype !== "float32") return jsKernels.conv2dBackpropInput(dy, w, xShape, p);
-      const dx = new Float32Array(xShape[0] * xShape[1] * xShape[2] * xShape[3]);
+      const dx = outputFloat32(xShape[0] * xShape[1] * xShape[2] * xShape[3]); // every path writes (or clears) all of dx
       a.conv2dBackpropInput(f32(dy), f32(w), dx, geometry(xShape, w.shape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dx, xShape, "float32");
     },
     conv2dBackpropFilter(x, dy, wShape, p) {
       if (x.dtype !== "float32" || dy.dtype !== "float32") return jsKernels.conv2dBackpropFilter(x, dy, wShape, p);
-      const dw = new Float32Array(wShape[0] * wShape[1] * wShape[2] * wShape[3]);
+      const dw = outputFloat32(wShape[0] * wShape[1] * wShape[2] * wShape[3]); // every path writes all of dw
       a.conv2dBackpropFilter(f32(x), f32(dy), dw, geometry(x.shape, wShape, dy.shape[1], dy.shape[2], p));
       return new Tensor(dw, wShape, "float32");
     },

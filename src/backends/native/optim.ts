@@ -6,6 +6,7 @@ import { usableReuse } from "../js/optim.js";
 import { shapesEqual } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 
 type F32 = Float32Array;
 interface OptimAddon {
@@ -28,9 +29,12 @@ function allF32(w: Tensor, ...ts: (Tensor | null)[]): boolean {
 }
 
 const f32 = (t: Tensor | null): F32 | null => (t ? (t.values as F32) : null);
-/** An output array (null when `on` is false): the caller's recyclable one when it fits, else a fresh one. */
+/**
+ * An output array (null when `on` is false): the caller's recyclable one when it fits, else a fresh one (the
+ * fused updates write every element: large ones come from the recycled blocks).
+ */
 const out = (w: Tensor, on = true, reuse?: unknown): F32 | null =>
-  !on ? null : reuse instanceof Float32Array && reuse.length === w.size ? reuse : new Float32Array(w.size);
+  !on ? null : reuse instanceof Float32Array && reuse.length === w.size ? reuse : outputFloat32(w.size);
 const wrap = (w: Tensor, y: F32 | null): Tensor | null => (y ? new Tensor(y, w.shape, "float32") : null);
 
 export function optimKernels(addon: Addon): Pick<Kernels, "adamUpdate" | "sgdUpdate" | "rmspropUpdate"> {

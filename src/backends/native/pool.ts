@@ -100,8 +100,12 @@ export function poolKernels(addon: Addon): PoolKernels {
     },
     maxPool2dBackprop(dy, x, p) {
       if (dy.dtype !== "float32" || x.dtype !== "float32") return js.maxPool2dBackprop(dy, x, p);
-      const dx = new Float32Array(x.size);
-      a.maxPool2dBackprop(f32(dy), f32(x), dx, poolGeometry(x.shape, p).geom);
+      const { geom, oh, ow } = poolGeometry(x.shape, p);
+      const [kh, kw] = p.windowShape;
+      // Windows that tile the input (2x2/2): the kernel writes every dx element (native/loops.cc), no clearing.
+      const tiled = kh === p.strides[0] && kw === p.strides[1] && p.pads[0] === 0 && p.pads[2] === 0 && oh * kh <= x.shape[1] && ow * kw <= x.shape[2];
+      const dx = tiled ? outputFloat32(x.size) : new Float32Array(x.size);
+      a.maxPool2dBackprop(f32(dy), f32(x), dx, geom);
       return new Tensor(dx, x.shape, "float32");
     },
     avgPool2dBackprop(dy, xShape, p) {
