@@ -27,6 +27,14 @@ async function collect(): Promise<void> {
 }
 const MiB = 1 << 20;
 
+/** Puts a NaN-filled free block of n floats on the free list, for the next output of that size. */
+async function poison(n: number): Promise<void> {
+  let b: Float32Array | null = outputFloat32(n);
+  b.fill(Number.NaN);
+  b = null;
+  await collect();
+}
+
 describe("native buffer pool", { skip }, () => {
   const a = addon!;
   const info = () => a.bufferPool!();
@@ -55,13 +63,6 @@ describe("native buffer pool", { skip }, () => {
   it("kernels that write every element leave nothing of a reused block's old contents (max-pool gradient, elementwise, matmul)", async () => {
     const k = createNativeBackend(a).kernels;
     const gen = new Generator(9);
-    /** Puts a NaN-filled free block of n floats on the free list, for the next output of that size. */
-    const poison = async (n: number) => {
-      let b: Float32Array | null = outputFloat32(n);
-      b.fill(Number.NaN);
-      b = null;
-      await collect();
-    };
     // 2x2/2 windows over 33x33 (a row and a column past the last window), 1.1 MiB of dx.
     const x = randomUniform([4, 33, 33, 64], { seed: gen });
     const p = { windowShape: [2, 2] as [number, number], strides: [2, 2] as [number, number], pads: [0, 0, 0, 0] as [number, number, number, number] };
@@ -85,12 +86,6 @@ describe("native buffer pool", { skip }, () => {
   it("convolution gradients and optimizer updates write all of a reused block (GEMM, Winograd, pointwise, strided paths)", async () => {
     const k = createNativeBackend(a).kernels;
     const gen = new Generator(11);
-    const poison = async (n: number) => {
-      let b: Float32Array | null = outputFloat32(n);
-      b.fill(Number.NaN);
-      b = null;
-      await collect();
-    };
     const geom = (s: number, pad: number) => ({ strides: [s, s] as [number, number], dilations: [1, 1] as [number, number], pads: [pad, pad, pad, pad] as [number, number, number, number] });
     // 3x3x256x160 filters (1.4 MiB): Winograd at stride 1, the im2col GEMM and col2im at stride 2; 1x1x640x512.
     const cases: [number[], number[], ReturnType<typeof geom>][] = [
