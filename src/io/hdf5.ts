@@ -1,7 +1,8 @@
 // HDF5 through h5wasm (the HDF5 C library in WebAssembly). Reading runs in a worker thread with a time
 // limit and bounded sizes (hdf5-worker.ts); writing builds the file in h5wasm's in-memory file system and
 // hands back its bytes (the caller writes them atomically).
-import h5wasm from "h5wasm";
+// Types only: the library (140 ms to import, 70 ms to initialize) loads on the first write, not with deepts.
+import type h5wasm from "h5wasm";
 import { type RawArray, type RawDType, RAW_ITEM_SIZE, readRaw } from "./binary.js";
 import { FileFormatError, check, checkedSize } from "./errors.js";
 import type { SnapNode, SnapReply, SnapRequest } from "./hdf5-worker.js";
@@ -11,14 +12,16 @@ type H5Module = Awaited<typeof h5wasm.ready>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
 type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
-let modulePromise: Promise<H5Module> | null = null;
+type H5Lib = typeof h5wasm;
+let modulePromise: Promise<{ lib: H5Lib; m: H5Module }> | null = null;
 let fileCounter = 0;
 
-/** The h5wasm module of this thread (for writing), initialized once, HDF5 errors thrown (not printed). */
-async function h5(): Promise<H5Module> {
-  modulePromise ??= h5wasm.ready.then((m) => {
+/** The h5wasm library and module of this thread (for writing), loaded and initialized once, HDF5 errors thrown. */
+async function h5(): Promise<{ lib: H5Lib; m: H5Module }> {
+  modulePromise ??= import("h5wasm").then(async ({ default: lib }) => {
+    const m = await lib.ready;
     m.activate_throwing_error_handler();
-    return m;
+    return { lib, m };
   });
   return modulePromise;
 }
@@ -261,15 +264,16 @@ function rawKind(cls: number, size: number, signed: boolean): RawDType | undefin
 /** An HDF5 file built in memory; `finish()` returns its bytes. */
 export class H5Writer {
   private constructor(
+    private readonly lib: H5Lib,
     private readonly m: H5Module,
     private readonly file: InstanceType<typeof h5wasm.File>,
     private readonly memPath: string,
   ) {}
 
   static async create(): Promise<H5Writer> {
-    const m = await h5();
+    const { lib, m } = await h5();
     const memPath = `/deepts-out-${process.pid}-${fileCounter++}.h5`;
-    return new H5Writer(m, new h5wasm.File(memPath, "w"), memPath);
+    return new H5Writer(lib, m, new lib.File(memPath, "w"), memPath);
   }
 
   /** Creates the group at `path` and any missing parents. */
@@ -278,7 +282,7 @@ export class H5Writer {
     let cur = "";
     for (const p of parts) {
       const next = `${cur}/${p}`;
-      if (!(this.file.get(next) instanceof h5wasm.Group)) (cur ? (this.file.get(cur) as H5Group) : this.file).create_group(p);
+      if (!(this.file.get(next) instanceof this.lib.Group)) (cur ? (this.file.get(cur) as H5Group) : this.file).create_group(p);
       cur = next;
     }
   }
