@@ -1,7 +1,7 @@
 // The addon's recycled output blocks (native/buffer_pool.cc) on and off, alternating step by step in one process
 // (so load changes hit both alike): medians of the step time, after a pause before each step as the bench does
 // (P=250, default) or back to back (P=0), and the pool's counters.
-// Run: P=250 node --import tsx bench/profile/buffer-pool-ab.ts [depthwise|happy|resnet-train|style|mobilenet] [reps]
+// Run: P=250 node --import tsx bench/profile/buffer-pool-ab.ts [depthwise|resnet-conv|happy-conv|happy|resnet-train|style|mobilenet] [reps]
 import { nativeAddon } from "../../src/backends/native/index.js";
 import { workload } from "./workloads.js";
 

@@ -2,7 +2,7 @@
 // the addon is wrapped with a timer, then the step runs back to back or after a pause (P=250, as the bench
 // does), and the medians of the step, the time inside native calls, the rest, GC pauses and page faults inside the step and
 // the pool's helped/posted jobs are printed.
-// Run: P=250 node --import tsx bench/profile/predict-split.ts [mobilenet|resnet|happy|resnet-train|depthwise|style] [reps]
+// Run: P=250 node --import tsx bench/profile/predict-split.ts [mobilenet|resnet|happy|resnet-train|depthwise|resnet-conv|happy-conv|style] [reps]
 import { PerformanceObserver } from "node:perf_hooks";
 import { nativeAddon } from "../../src/backends/native/index.js";
 

@@ -28,15 +28,20 @@ export async function workload(which: string): Promise<() => unknown> {
     const x = dt.randomUniform([1, 224, 224, 3]);
     return () => model.predictOnBatch(x);
   }
-  if (which === "depthwise") {
-    // The bench's MobileNetV2 depthwise layer, forward and both gradients through a tape (bench/workloads/conv2d.ts).
-    const x = dt.randomNormal([32, 56, 56, 144]);
-    const f = dt.randomNormal([3, 3, 144, 1], { stddev: 0.1 });
-    const dy = dt.randomNormal([32, 56, 56, 144]);
+  if (which === "depthwise" || which === "resnet-conv" || which === "happy-conv") {
+    // The bench's conv layers (bench/workloads/conv2d.ts), forward and both gradients through a tape: the
+    // MobileNetV2 depthwise 3x3 over [32,56,56,144], the ResNet50 3x3x256 over [32,16,16,256], the HappyModel 7x7x3->32.
+    const [xs, ws, padding, conv] =
+      which === "depthwise" ? [[32, 56, 56, 144], [3, 3, 144, 1], "same", dt.depthwiseConv2d] as const
+      : which === "resnet-conv" ? [[32, 16, 16, 256], [3, 3, 256, 256], "same", dt.conv2d] as const
+      : [[32, 70, 70, 3], [7, 7, 3, 32], "valid", dt.conv2d] as const;
+    const x = dt.randomNormal([...xs]);
+    const f = dt.randomNormal([...ws], { stddev: 0.1 });
+    const dy = dt.randomNormal([...conv(x, f, { padding }).shape]);
     return () => {
       const tape = new dt.GradientTape();
       tape.watch(x, f);
-      const y = tape.run(() => dt.depthwiseConv2d(x, f, { padding: "same" }));
+      const y = tape.run(() => conv(x, f, { padding }));
       return tape.gradient(y, [x, f], { outputGradients: dy });
     };
   }
@@ -46,5 +51,5 @@ export async function workload(which: string): Promise<() => unknown> {
     const st = new dt.StyleTransfer(content, style, { backbone: await dt.vgg19Backbone({ weights: null }), seed: 3 });
     return () => st.step();
   }
-  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet, resnet, depthwise or style`);
+  throw new Error(`unknown workload ${which}: happy, resnet-train, mobilenet, resnet, depthwise, resnet-conv, happy-conv or style`);
 }
