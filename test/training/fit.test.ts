@@ -65,6 +65,35 @@ describe("fit", () => {
     assert.deepEqual(rec.calls, ["on_test_begin", "on_test_batch_begin(0)", "on_test_batch_end(0)", "on_test_batch_begin(1)", "on_test_batch_end(1)", "on_test_end"]);
   });
 
+  it("lets the event loop run within an epoch once batches have taken 20 ms (finalizers, timers)", async () => {
+    const { x, y } = data(64, 3);
+    const model = mlp();
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    let turns = 0;
+    let running = true;
+    const tick = (): void => {
+      turns++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const seen: number[] = [];
+    // Each batch end waits 3 ms (synchronously): 32 batches take about 100 ms, one epoch.
+    const slow = new LambdaCallback({
+      onTrainBatchEnd: () => {
+        const until = performance.now() + 3;
+        while (performance.now() < until);
+        seen.push(turns);
+      },
+    });
+    try {
+      await model.fit(x, y, { batchSize: 2, epochs: 1, verbose: 0, callbacks: [slow] });
+    } finally {
+      running = false;
+    }
+    assert.equal(seen.length, 32);
+    assert.ok(seen[seen.length - 1] > seen[0] + 1, `the event loop turned during the epoch: ${seen}`);
+  });
+
   it("validates on the last fraction of the data, split before shuffling", async () => {
     const { x, y } = data(20);
     const model = mlp();
