@@ -104,7 +104,6 @@ class Pool {
       std::thread t([this, g0] { loop(g0); });
 #ifdef __linux__
       {
-        std::lock_guard<std::mutex> lk(pin_mutex_);
         handles_.push_back(t.native_handle());
         avoided_cpu_ = -1;  // the new helper is not pinned yet
       }
@@ -192,7 +191,6 @@ class Pool {
     if (!enabled) return;
     const int cpu = sched_getcpu();
     if (cpu < 0 || cpu == avoided_cpu_) return;
-    std::lock_guard<std::mutex> lk(pin_mutex_);
     // The caller's CPUs now (its affinity may have changed since the pool started), less the one it runs on.
     cpu_set_t others;
     if (sched_getaffinity(0, sizeof(others), &others) != 0 || !CPU_ISSET(cpu, &others)) return;
@@ -210,9 +208,9 @@ class Pool {
   }
   std::atomic<bool> held_{false};
 #ifdef __linux__
-  std::mutex pin_mutex_;
+  // Both only touched by run() under run_mutex_ (grow and keep_helpers_off_caller).
   std::vector<pthread_t> handles_;
-  int avoided_cpu_ = -1;  // the caller's CPU when the helpers were last pinned (-1: not pinned); run_mutex_ held
+  int avoided_cpu_ = -1;  // the caller's CPU when the helpers were last pinned (-1: not pinned)
 #endif
   std::atomic<std::int64_t> spin_until_{0};
 

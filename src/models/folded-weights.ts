@@ -4,6 +4,7 @@
 import type { Conv2dParams, PackedFilter } from "../backends/backend.js";
 import { kernels } from "../backends/index.js";
 import { Tensor } from "../tensor/tensor.js";
+import { shapesEqual } from "../tensor/shape.js";
 import { add, mul, neg, sub } from "../ops/arithmetic.js";
 import { rsqrt } from "../ops/math.js";
 import { conv2dSetup, outputShapeNHWC } from "../ops/conv-geometry.js";
@@ -27,12 +28,6 @@ export interface ConvGeometry {
   dims: readonly number[];
   g: Conv2dParams;
   shape: [number, number, number, number];
-}
-
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // The chain's variables' current tensors, in key order (no array built: this runs at every step of a predict).
@@ -96,7 +91,7 @@ export function foldedWeights(step: FusedStep): Folded {
  * call: the kernel is constant until the weights change, which refolds). Costs a second copy of the kernel.
  */
 export function packedKernel(f: Folded, shape: readonly number[], g: Conv2dParams): PackedFilter | null {
-  if (!f.packed || !sameDims(f.packed.dims, shape)) f.packed = { dims: [...shape], filter: kernels().packConv2dFilter(shape, f.kernel!, g) };
+  if (!f.packed || !shapesEqual(f.packed.dims, shape)) f.packed = { dims: [...shape], filter: kernels().packConv2dFilter(shape, f.kernel!, g) };
   return f.packed.filter;
 }
 

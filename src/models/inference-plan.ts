@@ -6,6 +6,7 @@ import type { BiasActivation } from "../backends/backend.js";
 import { kernels } from "../backends/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
+import { shapesEqual } from "../tensor/shape.js";
 import { cast } from "../ops/cast.js";
 import { add } from "../ops/arithmetic.js";
 import { conv2d, depthwiseConv2d } from "../ops/conv.js";
@@ -324,11 +325,11 @@ function runChain(step: FusedStep, x: Tensor, residual: Tensor | null, pool: Act
       const k = kernels();
       const dw = p instanceof DepthwiseConv2D;
       const cout = dw ? x.shape[3] * f.kernel!.shape[3] : f.kernel!.shape[3];
-      const geo = f.geometry && sameDims(f.geometry.dims, x.shape) ? f.geometry : convGeometry(f, p.name, x, convOptions(step, p), cout);
+      const geo = f.geometry && shapesEqual(f.geometry.dims, x.shape) ? f.geometry : convGeometry(f, p.name, x, convOptions(step, p), cout);
       const { g, shape } = geo;
       const simple = act === "linear" || act === "relu" || act === "relu6";
       // A residual of the output's shape joins the convolution's epilogue (bias, residual, activation).
-      const fuseResidual = residual !== null && !dw && simple && residual.dtype === x.dtype && sameDims(residual.shape, shape);
+      const fuseResidual = residual !== null && !dw && simple && residual.dtype === x.dtype && shapesEqual(residual.shape, shape);
       const inConv = (!residual || fuseResidual) && simple ? act : "linear";
       const out = pool?.take(step.dtype as "float32" | "float64", shape[0] * shape[1] * shape[2] * shape[3]);
       y = dw
@@ -363,12 +364,8 @@ function convOptions(step: FusedStep, p: Conv2D | DepthwiseConv2D) {
   return { strides: p.strides, dilations: p.dilationRate, dataFormat: p.dataFormat, padding: step.pad ?? p.padding };
 }
 
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function sameShape(a: Tensor, b: Tensor): boolean {
-  return sameDims(a.shape, b.shape);
+  return shapesEqual(a.shape, b.shape);
 }
 
 /** Whether fusion is switched off for the whole process (DEEPTS_FUSE=0). */
