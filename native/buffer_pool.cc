@@ -92,7 +92,7 @@ napi_value OutputBuffer(napi_env env, napi_callback_info info) {
       bp.refused++;
       return null_value(env);
     }
-    // The smallest free block that fits, if at most a quarter of it goes unused.
+    // The smallest free block that fits, if at most a quarter of it goes unused; else a new one, counted now.
     auto it = bp.free_blocks.lower_bound(bytes);
     if (it != bp.free_blocks.end() && it->first - bytes <= it->first / 4) {
       cap = it->first;
@@ -100,19 +100,20 @@ napi_value OutputBuffer(napi_env env, napi_callback_info info) {
       bp.free_bytes -= cap;
       bp.free_blocks.erase(it);
       bp.reused++;
+    } else {
+      cap = (bytes + 4095) & ~size_t(4095);
+      bp.allocated++;
     }
-  }
-  if (!p) {
-    cap = (bytes + 4095) & ~size_t(4095);
-    p = std::aligned_alloc(64, cap);
-    if (!p) return null_value(env);
-    std::lock_guard<std::mutex> lk(bp.m);
-    bp.allocated++;
-  }
-  {
-    std::lock_guard<std::mutex> lk(bp.m);
     bp.out_bytes += cap;
     bp.unreturned += cap;
+  }
+  if (!p) p = std::aligned_alloc(64, cap);
+  if (!p) {
+    std::lock_guard<std::mutex> lk(bp.m);
+    bp.out_bytes -= cap;
+    bp.unreturned -= cap;
+    bp.allocated--;
+    return null_value(env);
   }
   napi_value ab;
   if (napi_create_external_arraybuffer(env, p, bytes, return_block, reinterpret_cast<void*>(cap), &ab) != napi_ok) {
