@@ -25,6 +25,8 @@
       "dependencies": ["deepts_avx2", "deepts_avx512"],
       "sources": [
         "native/addon.cc",
+        "native/recorded.cc",
+        "native/copy_box.cc",
         "native/threadpool.cc",
         "native/buffer_pool.cc",
         "native/gemm.cc",

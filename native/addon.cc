@@ -1,6 +1,7 @@
 // N-API entry points. Every kernel reads its inputs from and writes its output into typed arrays
 // allocated by the JavaScript side (no copies), and runs synchronously.
 #include <cstring>
+#include <vector>
 
 #include "addon_common.h"
 #include "norm.h"
@@ -53,6 +54,7 @@ napi_value Info(napi_env env, napi_callback_info) {
 // setIsa(name) -> whether the CPU supports it (and it is now active)
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   Args args(env, info, "setIsa");
+  args.no_kernel();
   char name[32];
   args.string(0, name, sizeof name);
   if (args.failed) return nullptr;
@@ -64,6 +66,7 @@ napi_value SetIsa(napi_env env, napi_callback_info info) {
 // holdThreads(on): helper threads spin between jobs while on (a burst of small kernels: batch-1 inference).
 napi_value HoldThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, "holdThreads");
+  args.no_kernel();
   bool on = args.boolean(0);
   if (args.failed) return nullptr;
   pool_hold(on);
@@ -72,6 +75,7 @@ napi_value HoldThreads(napi_env env, napi_callback_info info) {
 
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, "setNumThreads");
+  args.no_kernel();
   idx n = args.integer(0);
   if (args.failed) return nullptr;
   set_num_threads(static_cast<int>(n));
@@ -98,7 +102,9 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
     idx ia = ai ? ai[p] : p, ib = bi ? bi[p] : p;
     if (ia < 0 || (ia + 1) * m * k > la || ib < 0 || (ib + 1) * k * n > lb) return args.range_error("operand too small");
   }
-  matmul(a, b, c, nb, ai, bi, m, n, k, ta, tb);
+  // The batch indices by value: JS may refill their arrays before a recording is replayed.
+  std::vector<std::int32_t> av(ai ? ai : nullptr, ai ? ai + nb : nullptr), bv(bi ? bi : nullptr, bi ? bi + nb : nullptr);
+  args.run([=] { matmul(a, b, c, nb, ai ? av.data() : nullptr, bi ? bv.data() : nullptr, m, n, k, ta, tb); });
   return args.undefined();
 }
 
@@ -115,7 +121,7 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.cols() * cout, "filter") ||
       !check_len(args, lo, g.rows() * cout, "output"))
     return nullptr;
-  conv2d(g, w, cout, out);
+  args.run([=] { conv2d(g, w, cout, out); });
   return args.undefined();
 }
 
@@ -176,6 +182,8 @@ napi_value Init(napi_env env, napi_value exports) {
   register_memory_kernels(env, exports);
   register_buffer_pool(env, exports);
   register_softmax_kernels(env, exports);
+  register_recorded(env, exports);
+  register_copy_box(env, exports);
   register_norm_kernels(env, exports);
   register_optim_kernels(env, exports);
   register_bias_act_kernels(env, exports);

@@ -44,6 +44,10 @@ void register_memory_kernels(napi_env env, napi_value exports);
 void register_buffer_pool(napi_env env, napi_value exports);
 // Adds softmax / log-softmax over the last axis (softmax.cc) to the exports.
 void register_softmax_kernels(napi_env env, napi_value exports);
+// Adds recordStart, recordFinish, recordAbort and replayRecorded (recorded.cc).
+void register_recorded(napi_env env, napi_value exports);
+// Adds copyBox: constant padding and slicing of float32 tensors (copy_box.cc).
+void register_copy_box(napi_env env, napi_value exports);
 // Whether freed tensor buffers are kept for reuse (memory.cc).
 bool malloc_reuse();
 

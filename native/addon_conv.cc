@@ -36,7 +36,7 @@ napi_value DepthwiseConv2d(napi_env env, napi_callback_info info) {
   if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.kh * g.kw * g.c * a.m, "filter") ||
       !check_len(args, lo, g.rows() * g.c * a.m, "output"))
     return nullptr;
-  depthwise_conv2d(a);
+  args.run([=] { depthwise_conv2d(a); });
   return args.undefined();
 }
 
@@ -145,7 +145,7 @@ napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
     residual = args.f32(7, &lr);
     if (args.failed || !check_len(args, lr, g.rows() * cout, "residual")) return nullptr;
   }
-  conv2d_bias_act(g, w, cout, bias, act, out, packed, static_cast<idx>(bytes), residual);
+  args.run([=] { conv2d_bias_act(g, w, cout, bias, act, out, packed, static_cast<idx>(bytes), residual); });
   return args.undefined();
 }
 
@@ -154,6 +154,7 @@ napi_value Conv2dBiasActivation(napi_env env, napi_callback_info info) {
 // same filter (null when a direct kernel reads the filter as it is). 64-byte aligned, outside the V8 heap.
 napi_value Conv2dPackFilter(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2dPackFilter");
+  args.no_kernel();
   idx lw = 0, cout = 0;
   const float* w = args.f32(0, &lw);
   ConvGeom g;
@@ -197,7 +198,7 @@ napi_value DepthwiseConv2dBiasActivation(napi_env env, napi_callback_info info) 
   if (!check_len(args, lx, g.n * g.h * g.w * g.c, "x") || !check_len(args, lw, g.kh * g.kw * g.c * a.m, "filter") ||
       !check_len(args, lo, g.rows() * g.c * a.m, "output"))
     return nullptr;
-  depthwise_conv2d_bias_act(a, bias, act);
+  args.run([=] { depthwise_conv2d_bias_act(a, bias, act); });
   return args.undefined();
 }
 
@@ -233,7 +234,7 @@ napi_value ExpandDepthwiseFn(napi_env env, napi_callback_info info) {
   }
   e.dw.w = w2;
   e.dw.out = out;
-  expand_depthwise(e);
+  args.run([=] { expand_depthwise(e); });
   return args.undefined();
 }
 

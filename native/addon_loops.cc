@@ -35,8 +35,10 @@ napi_value PoolForward(napi_env env, napi_callback_info info, bool max) {
   a.out = out;
   if (!check_len(args, lx, a.n * a.h * a.w * a.c, "x") || !check_len(args, lo, a.n * a.oh * a.ow * a.c, "output"))
     return nullptr;
-  if (max) max_pool2d(a);
-  else avg_pool2d(a);
+  args.run([=] {
+    if (max) max_pool2d(a);
+    else avg_pool2d(a);
+  });
   return args.undefined();
 }
 
@@ -87,7 +89,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   if (args.failed) return nullptr;
   if (op < 0 || op >= U_COUNT) return args.range_error("unknown unary op code");
   if (!check_len(args, ly, lx, "output")) return nullptr;
-  unary(static_cast<int>(op), x, y, lx);
+  args.run([=] { unary(static_cast<int>(op), x, y, lx); });
   return args.undefined();
 }
 
@@ -120,7 +122,9 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     return args.range_error("innermost strides must be 0 or 1");
   if (!check_len(args, ly, total, "output")) return nullptr;
   if (total > 0 && (maxa >= la || maxb >= lb)) return args.range_error("operand too small for its strides");
-  if (total > 0) binary(static_cast<int>(op), a, b, y, static_cast<int>(r), s, ta, tb);
+  args.run([=] {
+    if (total > 0) binary(static_cast<int>(op), a, b, y, static_cast<int>(r), s, ta, tb);
+  });
   return args.undefined();
 }
 
@@ -135,7 +139,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
   if (op < 0 || op >= R_COUNT) return args.range_error("unknown reduce op code");
   if (outer < 0 || len < 0 || inner < 0) return args.range_error("negative extent");
   if (!check_len(args, lx, outer * len * inner, "x") || !check_len(args, ly, outer * inner, "output")) return nullptr;
-  reduce(static_cast<int>(op), x, y, outer, len, inner);
+  args.run([=] { reduce(static_cast<int>(op), x, y, outer, len, inner); });
   return args.undefined();
 }
 
@@ -160,7 +164,7 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
     total *= s[d];
   }
   if (!check_len(args, lx, total, "x") || !check_len(args, ly, total, "output")) return nullptr;
-  transpose(x, y, static_cast<int>(r), s, p);
+  args.run([=] { transpose(x, y, static_cast<int>(r), s, p); });
   return args.undefined();
 }
 

@@ -120,17 +120,19 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
   if (!check_len(args, lx, outer * ch * inner, "x") || !check_len(args, ly, lx, "output")) return nullptr;
   if ((b && !check_len(args, lb, ch, "bias")) || (s && !check_len(args, ls, ch, "scale")) || (r && !check_len(args, lr, lx, "residual")))
     return nullptr;
-  if (lx == 0) return args.undefined();
   const BiasActArgs a{x, y, s, b, r, outer, ch, inner, alpha};
-  switch (act) {
-    case BA_RELU: bias_act_a<BA_RELU>(a); break;
-    case BA_RELU6: bias_act_a<BA_RELU6>(a); break;
-    case BA_LEAKY_RELU: bias_act_a<BA_LEAKY_RELU>(a); break;
-    default: bias_act_a<BA_LINEAR>(a); break;
-  }
-  // Smooth activations: the vectorized unary kernels, in place (the same results as the unfused op).
-  if (act == BA_SIGMOID) unary(U_SIGMOID, y, y, ly);
-  else if (act == BA_TANH) unary(U_TANH, y, y, ly);
+  args.run([=] {
+    if (lx == 0) return;
+    switch (act) {
+      case BA_RELU: bias_act_a<BA_RELU>(a); break;
+      case BA_RELU6: bias_act_a<BA_RELU6>(a); break;
+      case BA_LEAKY_RELU: bias_act_a<BA_LEAKY_RELU>(a); break;
+      default: bias_act_a<BA_LINEAR>(a); break;
+    }
+    // Smooth activations: the vectorized unary kernels, in place (the same results as the unfused op).
+    if (act == BA_SIGMOID) unary(U_SIGMOID, y, y, ly);
+    else if (act == BA_TANH) unary(U_TANH, y, y, ly);
+  });
   return args.undefined();
 }
 

@@ -78,6 +78,7 @@ napi_value null_value(napi_env env) {
 // blocks out since one came back, no memory, or a runtime without external buffers).
 napi_value OutputBuffer(napi_env env, napi_callback_info info) {
   Args args(env, info, "outputBuffer");
+  args.no_kernel();
   double d = args.number(0);
   if (args.failed) return nullptr;
   if (!(d > 0) || d > 1e15) return null_value(env);
@@ -158,6 +159,7 @@ napi_value BufferPoolInfo(napi_env env, napi_callback_info) {
 // is kept for when it is on again, and blocks out still come back to it.
 napi_value SetBufferPool(napi_env env, napi_callback_info info) {
   Args args(env, info, "setBufferPool");
+  args.no_kernel();
   bool on = args.boolean(0);
   if (args.failed) return nullptr;
   BlockPool& bp = block_pool();

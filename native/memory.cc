@@ -43,6 +43,7 @@ bool set_reuse(bool on) {
 // setMallocReuse(on) -> whether buffer reuse is now on (false where the allocator has no such knob).
 napi_value SetMallocReuse(napi_env env, napi_callback_info info) {
   Args args(env, info, "setMallocReuse");
+  args.no_kernel();
   bool on = args.boolean(0);
   if (args.failed) return nullptr;
   napi_value v;

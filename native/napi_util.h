@@ -6,8 +6,17 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 
 namespace dt {
+
+// Recording of kernel calls (recorded.cc): while on, every entry point's arguments are kept alive and its
+// kernel call is kept, to replay in one native call. An entry point that ran no kernel and did not say it
+// needs none (Args::no_kernel) spoils the recording: what it computed could not be replayed.
+bool recording();
+void record_call(std::function<void()> fn);
+void record_keep(napi_env env, napi_value v);
+void record_spoil();
 
 struct Args {
   napi_env env;
@@ -18,7 +27,26 @@ struct Args {
 
   Args(napi_env e, napi_callback_info info, const char* name) : env(e), fname(name) {
     napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+    if (recording())
+      for (size_t i = 0; i < argc && i < 16; i++) record_keep(env, argv[i]);
   }
+
+  ~Args() {
+    if (recording() && !failed && !ran_ && !no_kernel_) record_spoil();
+  }
+
+  // Runs the entry point's kernel: f captures everything it reads by value (pointers into the arguments'
+  // storage, which a recording keeps alive; no pointer into the caller's stack or into an argument that JS
+  // may refill), so a recording can call it again.
+  template <class F>
+  void run(F f) {
+    ran_ = true;
+    if (recording()) record_call(std::function<void()>(f));
+    f();
+  }
+
+  // This entry point computes nothing a recording would have to repeat (settings, packing a filter).
+  void no_kernel() { no_kernel_ = true; }
 
   void fail(const char* what, size_t i) {
     if (failed) return;
@@ -97,6 +125,9 @@ struct Args {
   }
 
   // Throws a RangeError (e.g. an output buffer of the wrong size) and returns nullptr for the callback.
+  bool ran_ = false;
+  bool no_kernel_ = false;
+
   napi_value range_error(const char* msg) {
     if (!failed) {
       failed = true;

@@ -182,13 +182,15 @@ napi_value BatchNormInference(napi_env env, napi_callback_info info) {
       !check_len(args, lx, v.size(), "x") || !check_len(args, ly, v.size(), "y") || !check_len(args, lm, v.c, "mean") ||
       !check_len(args, lv, v.c, "variance"))
     return nullptr;
-  std::vector<float> s(v.c), t(v.c);
-  for (idx j = 0; j < v.c; j++) {
-    double is = 1.0 / std::sqrt(static_cast<double>(var[j]) + eps);
-    s[j] = static_cast<float>(scale ? is * scale[j] : is);
-    t[j] = offset ? offset[j] : 0.f;
-  }
-  if (v.size() > 0) apply_forward<false>(v, x, mean, s.data(), t.data(), y);
+  args.run([=] {
+    std::vector<float> s(v.c), t(v.c);
+    for (idx j = 0; j < v.c; j++) {
+      double is = 1.0 / std::sqrt(static_cast<double>(var[j]) + eps);
+      s[j] = static_cast<float>(scale ? is * scale[j] : is);
+      t[j] = offset ? offset[j] : 0.f;
+    }
+    if (v.size() > 0) apply_forward<false>(v, x, mean, s.data(), t.data(), y);
+  });
   return args.undefined();
 }
 

@@ -49,7 +49,7 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
   if (args.failed) return nullptr;
   if (!check_len(args, lx, ly, "x")) return nullptr;
   if (len < 1 || lx % len != 0) return args.range_error("softmax: the row length must divide the size");
-  softmax_rows(x, y, lx / len, len, log);
+  args.run([=] { softmax_rows(x, y, lx / len, len, log); });
   return args.undefined();
 }
 

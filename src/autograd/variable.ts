@@ -7,6 +7,9 @@ import { cast } from "../ops/cast.js";
 
 let variableCount = 0;
 
+/** Assignments to any variable so far (a recorded inference plan checks its weights only when this moved). */
+export const variableAssignments = { count: 0 };
+
 /**
  * Mutable state (weights, optimizer slots): holds a tensor that `assign` replaces.
  * Ops accept a Variable wherever a tensor is expected; a GradientTape watches trainable
@@ -49,6 +52,7 @@ export class Variable {
       throw new Error(`Variable "${this.name}".assign: expected shape ${fmtShape(this.current.shape)}, got ${fmtShape(t.shape)}`);
     if (t.dtype !== this.dtype) t = cast(t, this.dtype);
     this.current = t;
+    variableAssignments.count++;
     return this;
   }
 

@@ -265,4 +265,28 @@ export interface Backend {
    * with worker threads keeps them awake between kernels. Optional; the hint ends by itself.
    */
   holdThreads?(on: boolean): void;
+  /** Records a sequence of kernel calls to replay in one call (see KernelRecorder); optional. */
+  readonly recorder?: KernelRecorder;
 }
+
+/**
+ * Records the kernels a computation calls, to replay them later on new inputs without running the caller's
+ * code again: the same kernels, arguments and storage, in one call (native/recorded.cc).
+ */
+export interface KernelRecorder {
+  /** Starts recording; false when a recording is on already (an inner computation is recorded as part of it). */
+  start(): boolean;
+  /**
+   * Ends the recording: `inputs` are the arrays the recorded kernels read the computation's inputs from,
+   * `outputs` where they left its results. Null when a call could not be recorded (a kernel computed outside
+   * the recorder, or nothing was recorded).
+   */
+  finish(inputs: Float32Array[], outputs: Float32Array[]): Recording | null;
+  /** Drops the recording in progress (the computation threw). */
+  abort(): void;
+  /** Copies `inputs` in, runs the recorded calls, copies the results into `outputs` (sizes as recorded). */
+  replay(recording: Recording, inputs: Float32Array[], outputs: Float32Array[]): void;
+}
+
+/** A recorded kernel sequence: opaque, its storage kept alive until it is collected. */
+export type Recording = { readonly __recording: unique symbol };

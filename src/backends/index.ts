@@ -19,5 +19,5 @@ registerBackend(jsBackend);
   else if (wanted && wanted !== "native") console.warn(`deepts: DEEPTS_BACKEND=${wanted} is not a registered backend; using ${getBackend()}`);
 }
 
-export { kernels, registerBackend, setBackend, getBackend, listBackends, withBackend, holdThreads } from "./registry.js";
-export type { Backend, Kernels } from "./backend.js";
+export { kernels, kernelRecorder, registerBackend, setBackend, getBackend, listBackends, withBackend, holdThreads } from "./registry.js";
+export type { Backend, KernelRecorder, Kernels, Recording } from "./backend.js";

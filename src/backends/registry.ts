@@ -1,4 +1,4 @@
-import type { Backend, Kernels } from "./backend.js";
+import type { Backend, KernelRecorder, Kernels } from "./backend.js";
 
 const backends = new Map<string, Backend>();
 let active: Backend | null = null;
@@ -40,6 +40,11 @@ export function listBackends(): string[] {
 function current(): Backend {
   if (active === null) throw new Error("deepts: no backend registered");
   return active;
+}
+
+/** The active backend's kernel recorder, when it has one. */
+export function kernelRecorder(): KernelRecorder | undefined {
+  return current().recorder;
 }
 
 /** The active backend's kernels (what ops call). */

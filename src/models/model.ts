@@ -7,9 +7,9 @@ import { concat, slice } from "../ops/movement.js";
 import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type ShapeArg, currentTraining, isShapeList } from "../layers/layer.js";
 import { registerLayer } from "../layers/registry.js";
 import { type Graph, mapGraph } from "./graph.js";
-import { recycleActivations } from "./plan-buffers.js";
-import { fixedTraining, stepInput, stepNodes } from "./expand-depthwise.js";
-import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv, runFusedStep } from "./inference-plan.js";
+import { type InferencePlan, buildInferencePlan, fusionDisabledByEnv } from "./inference-plan.js";
+import { runPlan } from "./plan-run.js";
+import { PlanRecorder } from "./plan-recording.js";
 import { type TrainingFusion, buildTrainingFusion, runTrainingFused } from "./training-fusion.js";
 import { type Node, type SymShape, SymbolicTensor, fmtSymShape } from "./symbolic.js";
 import { functionalConfig, functionalFromConfig } from "./functional-config.js";
@@ -56,6 +56,7 @@ export class Model extends Layer {
    */
   fuseInference = true;
   private inferencePlanCache: InferencePlan | null = null;
+  private recorderCache: { plan: InferencePlan; outer: boolean | undefined; recorder: PlanRecorder } | null = null;
   /**
    * In training mode, run each BatchNormalization whose output only a relu layer reads as one relu-fused batch
    * norm (the relu in the norm's passes, forward and backward). Same results within float32 rounding; set false
@@ -142,24 +143,28 @@ export class Model extends Layer {
     const xs = Array.isArray(inputs) ? inputs : [inputs];
     if (xs.length !== this.inputs.length)
       throw new Error(`${this.label}: expected ${this.inputs.length} input(s), got ${xs.length}`);
-    const values = new Map<SymbolicTensor, Tensor>();
-    this.inputs.forEach((t, i) => {
-      checkCompatible(this.label, t, xs[i], i);
-      values.set(t, xs[i]);
-    });
+    this.inputs.forEach((t, i) => checkCompatible(this.label, t, xs[i], i));
     // An explicit outer `training` wins over one fixed at graph-building time (as Keras).
     const outer = currentTraining();
+    const plan = outer !== true && this.fuseInference && !isRecording() && !fusionDisabledByEnv() ? this.inferencePlan(graph) : null;
+    const outs = plan ? this.recorderOf(plan, outer).call(xs) : this.runGraph(graph, xs, outer, null);
+    return this.outputIsList ? outs : outs[0];
+  }
+
+  /** The outputs for xs: the plan's steps when given, else every node as written (training fusion aside). */
+  private runGraph(graph: Graph, xs: Tensor[], outer: boolean | undefined, plan: InferencePlan | null): Tensor[] {
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((t, i) => values.set(t, xs[i]));
     const runNode = (node: Node): void => {
       const args = node.inputs.map((t) => values.get(t));
       if (args.some((a) => a === undefined)) return;
       const { outputs } = node.layer.invoke(node.inputIsList ? (args as Tensor[]) : args[0]!, { training: outer ?? node.training }, node.inputIsList);
       node.outputs.forEach((t, i) => values.set(t, outputs[i] as Tensor));
     };
-    const plan = outer !== true && this.fuseInference && !isRecording() && !fusionDisabledByEnv() ? this.inferencePlan(graph) : null;
     if (plan) {
       holdThreads(true);
       try {
-        this.runPlan(plan, values, outer, runNode);
+        runPlan(plan, values, outer, runNode);
       } finally {
         holdThreads(false);
       }
@@ -172,50 +177,20 @@ export class Model extends Layer {
           runNode(node);
         }
     }
-    const outs = this.outputs.map((t) => {
+    return this.outputs.map((t) => {
       const v = values.get(t);
       if (!v) throw new Error(`${this.label}: could not compute output ${t.name} from the inputs`);
       return v;
     });
-    return this.outputIsList ? outs : outs[0];
   }
 
-  /** Runs the inference plan's steps, recycling what they no longer need (see plan-buffers.ts). */
-  private runPlan(plan: InferencePlan, values: Map<SymbolicTensor, Tensor>, outer: boolean | undefined, runNode: (node: Node) => void): void {
-    // Outputs of fused chains: fresh storage that only `values` holds, recyclable after their last read
-    // while every chain has run fused (a chain run node by node could alias its input).
-    const fresh = new Set<Tensor>();
-    let recycle = recycleActivations.enabled;
-    plan.steps.forEach((step, i) => {
-      if (step.kind === "node") runNode(step.node);
-      else {
-        const x = values.get(stepInput(step));
-        if (x === undefined) return;
-        // A node built with training: true (and no outer value) keeps its training behaviour.
-        const y = outer === false || !fixedTraining(step)
-          ? runFusedStep(step, x, step.residual ? values.get(step.residual) ?? null : null, recycle ? plan.pool : null)
-          : null;
-        if (y) {
-          values.set(step.output, y);
-          const r = step.residual ? values.get(step.residual) : undefined;
-          if (!step.after && y.values !== x.values && y.values !== r?.values) fresh.add(y);
-        } else {
-          recycle = false;
-          for (const n of stepNodes(step)) runNode(n);
-        }
-      }
-      if (!recycle) return;
-      for (const t of plan.releaseAfter[i]) {
-        const v = values.get(t);
-        // A plain layer that read it may have returned a view (Reshape): then its storage lives on.
-        const aliased = plan.viewsOf.get(t)?.some((o) => values.get(o)?.values.buffer === v?.values.buffer);
-        if (v && !aliased && fresh.delete(v)) {
-          values.delete(t);
-          plan.pool.give(v.values);
-        }
-      }
-    });
-    plan.pool.endRun();
+  /** The recorder of the plan's runs with this outer training flag (see plan-recording.ts). */
+  private recorderOf(plan: InferencePlan, outer: boolean | undefined): PlanRecorder {
+    const c = this.recorderCache;
+    if (c && c.plan === plan && c.outer === outer) return c.recorder;
+    const recorder = new PlanRecorder((xs) => this.runGraph(plan.graph, xs, outer, plan), () => plan.pool.forget(), () => this.weights);
+    this.recorderCache = { plan, outer, recorder };
+    return recorder;
   }
 
   /** The inference plan of the current graph (built on first use, rebuilt when the graph changes). */

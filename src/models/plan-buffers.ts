@@ -77,6 +77,11 @@ export class ActivationPool {
     this.run++;
   }
 
+  /** Lets go of all free storage (a recording of the plan owns it from now on). */
+  forget(): void {
+    this.free = [];
+  }
+
   /** Bytes of free storage held now. */
   get heldBytes(): number {
     let n = 0;

@@ -25,6 +25,11 @@ export interface Addon {
   setNumThreads(n: number): number;
   /** Keeps the pool's helper threads spinning between jobs while on (native/threadpool.cc). */
   holdThreads(on: boolean): void;
+  /** Kernel call recording (native/recorded.cc; see KernelRecorder). */
+  recordStart(): boolean;
+  recordFinish(inputs: Float32Array[], outputs: Float32Array[]): object | null;
+  recordAbort(): void;
+  replayRecorded(recording: object, inputs: Float32Array[], outputs: Float32Array[]): void;
   matmul(
     a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aIndex: Int32Array | null, bIndex: Int32Array | null,

@@ -1,11 +1,11 @@
-import type { Backend, Kernels } from "../backend.js";
+import type { Backend, KernelRecorder, Kernels, Recording } from "../backend.js";
 import { jsKernels } from "../js/index.js";
 import { type Addon, loadAddon } from "./addon.js";
 import { biasActivationKernel } from "./bias-act.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { matmulKernel } from "./matmul.js";
-import { pad, slice } from "./movement.js";
+import { movementKernels } from "./movement.js";
 import { normKernels } from "./norm.js";
 import { optimKernels } from "./optim.js";
 import { poolKernels } from "./pool.js";
@@ -23,13 +23,18 @@ export function createNativeBackend(addon: Addon): Backend {
     ...poolKernels(addon),
     ...elementwiseKernels(addon),
     ...normKernels(addon),
-    pad,
-    slice,
+    ...movementKernels(addon),
     softmax: softmaxKernel(addon),
     ...optimKernels(addon),
     ...biasActivationKernel(addon),
   };
-  return { name: "native", kernels, holdThreads: (on) => addon.holdThreads(on) };
+  const recorder: KernelRecorder = {
+    start: () => addon.recordStart(),
+    finish: (inputs, outputs) => addon.recordFinish(inputs, outputs) as Recording | null,
+    abort: () => addon.recordAbort(),
+    replay: (r, inputs, outputs) => addon.replayRecorded(r, inputs, outputs),
+  };
+  return { name: "native", kernels, holdThreads: (on) => addon.holdThreads(on), recorder };
 }
 
 let loaded: { addon: Addon } | { error: string } | undefined;

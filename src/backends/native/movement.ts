@@ -1,8 +1,37 @@
 import type { Kernels } from "../backend.js";
 import { jsKernels } from "../js/index.js";
+import type { Addon } from "./addon.js";
+import { outputFloat32 } from "./alloc.js";
 import { allocStorage } from "../../tensor/dtype.js";
 import { stridesOf } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+
+/**
+ * Constant padding and slicing of float32 tensors in the addon (copyBox: one native call, which a recorded
+ * inference plan can replay); the run-copying versions below for other dtypes, and where the addon lacks it.
+ */
+export function movementKernels(addon: Addon): Pick<Kernels, "pad" | "slice"> {
+  const copyBox = addon.copyBox as
+    | ((x: Float32Array, y: Float32Array, xs: Int32Array, ys: Int32Array, x0: Int32Array, y0: Int32Array, size: Int32Array, fill: number | null) => void)
+    | undefined;
+  if (!copyBox) return { pad, slice };
+  const i32 = (v: readonly number[]) => Int32Array.from(v);
+  return {
+    pad(x, paddings, mode, value) {
+      if (mode !== "constant" || x.dtype !== "float32" || x.size === 0 || x.rank === 0 || x.rank > 8) return pad(x, paddings, mode, value);
+      const outShape = x.shape.map((n, d) => paddings[d][0] + n + paddings[d][1]);
+      const y = outputFloat32(outShape.reduce((a, b) => a * b, 1));
+      copyBox(x.values as Float32Array, y, i32(x.shape), i32(outShape), new Int32Array(x.rank), i32(paddings.map((p) => p[0])), i32(x.shape), value);
+      return new Tensor(y, outShape, "float32");
+    },
+    slice(x, begin, size) {
+      if (x.dtype !== "float32" || x.rank === 0 || x.rank > 8 || size.some((n) => n === 0)) return slice(x, begin, size);
+      const y = outputFloat32(size.reduce((a, b) => a * b, 1));
+      copyBox(x.values as Float32Array, y, i32(x.shape), i32(size), i32(begin), new Int32Array(x.rank), i32(size), null);
+      return new Tensor(y, [...size], "float32");
+    },
+  };
+}
 
 /**
  * Constant padding for float32 by contiguous runs: the trailing dimensions without padding, together
