@@ -159,10 +159,7 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"info", Info},
       {"setIsa", SetIsa},
       {"setNumThreads", SetNumThreads},
@@ -171,12 +168,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", Conv2d},
       {"conv2dBackpropInput", Conv2dBackpropInput},
       {"conv2dBackpropFilter", Conv2dBackpropFilter},
-  };
-  for (const Fn& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  });
   register_loop_kernels(env, exports);
   register_select_kernels(env, exports);
   register_memory_kernels(env, exports);

@@ -1,5 +1,7 @@
 // Shared pieces of the N-API entry points (addon.cc, addon_loops.cc).
 #pragma once
+#include <initializer_list>
+
 #include "kernels.h"
 #include "napi_util.h"
 
@@ -23,6 +25,21 @@ inline bool read_geom(Args& args, size_t i, ConvGeom* g, idx* cout) {
       return false;
     }
   return true;
+}
+
+// One function of the addon's exports: its JS name and entry point.
+struct Export {
+  const char* name;
+  napi_callback cb;
+};
+
+// Sets each function as a (writable) property of exports.
+inline void export_functions(napi_env env, napi_value exports, std::initializer_list<Export> fns) {
+  for (const Export& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
 }
 
 inline bool check_len(Args& args, idx got, idx want, const char* what) {

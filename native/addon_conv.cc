@@ -241,10 +241,7 @@ napi_value ExpandDepthwiseFn(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_conv_kernels(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"depthwiseConv2d", DepthwiseConv2d},
       {"conv2dPackFilter", Conv2dPackFilter},
       {"depthwiseConv2dBackpropInput", DepthwiseConv2dBackpropInput},
@@ -253,12 +250,7 @@ void register_conv_kernels(napi_env env, napi_value exports) {
       {"conv2dBiasActivation", Conv2dBiasActivation},
       {"depthwiseConv2dBiasActivation", DepthwiseConv2dBiasActivation},
       {"expandDepthwise", ExpandDepthwiseFn},
-  };
-  for (const Fn& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  });
 }
 
 }  // namespace dt

@@ -171,10 +171,7 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_loop_kernels(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"maxPool2d", MaxPool2d},
       {"avgPool2d", AvgPool2d},
       {"maxPool2dBackprop", MaxPool2dBackprop},
@@ -183,12 +180,7 @@ void register_loop_kernels(napi_env env, napi_value exports) {
       {"binary", Binary},
       {"reduce", Reduce},
       {"transpose", Transpose},
-  };
-  for (const Fn& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  });
   register_conv_kernels(env, exports);  // addon_conv.cc: depthwise and fused convolutions
 }
 

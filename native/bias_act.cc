@@ -139,9 +139,7 @@ napi_value BiasActivation(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_bias_act_kernels(napi_env env, napi_value exports) {
-  napi_value v;
-  napi_create_function(env, "biasActivation", NAPI_AUTO_LENGTH, BiasActivation, nullptr, &v);
-  napi_set_named_property(env, exports, "biasActivation", v);
+  export_functions(env, exports, {{"biasActivation", BiasActivation}});
 }
 
 }  // namespace dt

@@ -171,12 +171,7 @@ napi_value SetBufferPool(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_buffer_pool(napi_env env, napi_value exports) {
-  const napi_property_descriptor props[] = {
-      {"outputBuffer", nullptr, OutputBuffer, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
-      {"bufferPool", nullptr, BufferPoolInfo, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
-      {"setBufferPool", nullptr, SetBufferPool, nullptr, nullptr, nullptr, napi_default_jsproperty, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  export_functions(env, exports, {{"outputBuffer", OutputBuffer}, {"bufferPool", BufferPoolInfo}, {"setBufferPool", SetBufferPool}});
 }
 
 }  // namespace dt

@@ -96,9 +96,7 @@ napi_value CopyBox(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_copy_box(napi_env env, napi_value exports) {
-  napi_value v;
-  napi_create_function(env, "copyBox", NAPI_AUTO_LENGTH, CopyBox, nullptr, &v);
-  napi_set_named_property(env, exports, "copyBox", v);
+  export_functions(env, exports, {{"copyBox", CopyBox}});
 }
 
 }  // namespace dt

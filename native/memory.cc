@@ -58,9 +58,7 @@ bool malloc_reuse() { return tuned; }
 void register_memory_kernels(napi_env env, napi_value exports) {
   const char* env_tune = std::getenv("DEEPTS_MALLOC_TUNE");
   if (!(env_tune && std::strcmp(env_tune, "0") == 0)) set_reuse(true);
-  napi_value v;
-  napi_create_function(env, "setMallocReuse", NAPI_AUTO_LENGTH, SetMallocReuse, nullptr, &v);
-  napi_set_named_property(env, exports, "setMallocReuse", v);
+  export_functions(env, exports, {{"setMallocReuse", SetMallocReuse}});
 }
 
 }  // namespace dt

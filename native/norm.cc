@@ -197,19 +197,11 @@ napi_value BatchNormInference(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_norm_kernels(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"batchNormTrain", BatchNormTrain},
       {"batchNormBackprop", BatchNormBackprop},
       {"batchNormInference", BatchNormInference},
-  };
-  for (const Fn& f : fns) {
-    napi_value fn;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn);
-    napi_set_named_property(env, exports, f.name, fn);
-  }
+  });
 }
 
 }  // namespace dt

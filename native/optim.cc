@@ -309,19 +309,11 @@ napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_optim_kernels(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"adamUpdate", AdamUpdate},
       {"sgdUpdate", SgdUpdate},
       {"rmspropUpdate", RmspropUpdate},
-  };
-  for (const Fn& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  });
 }
 
 }  // namespace dt

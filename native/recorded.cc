@@ -9,8 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "common.h"
-#include "napi_util.h"
+#include "addon_common.h"
 
 namespace dt {
 
@@ -187,20 +186,12 @@ void record_spoil() {
 }
 
 void register_recorded(napi_env env, napi_value exports) {
-  struct Fn {
-    const char* name;
-    napi_callback cb;
-  } fns[] = {
+  export_functions(env, exports, {
       {"recordStart", RecordStart},
       {"recordFinish", RecordFinish},
       {"recordAbort", RecordAbort},
       {"replayRecorded", ReplayRecorded},
-  };
-  for (const Fn& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
+  });
 }
 
 }  // namespace dt

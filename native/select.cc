@@ -167,15 +167,7 @@ napi_value ReluBackprop(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_select_kernels(napi_env env, napi_value exports) {
-  napi_value v;
-  napi_create_function(env, "compare", NAPI_AUTO_LENGTH, Compare, nullptr, &v);
-  napi_set_named_property(env, exports, "compare", v);
-  napi_create_function(env, "logical", NAPI_AUTO_LENGTH, Logical, nullptr, &v);
-  napi_set_named_property(env, exports, "logical", v);
-  napi_create_function(env, "reluBackprop", NAPI_AUTO_LENGTH, ReluBackprop, nullptr, &v);
-  napi_set_named_property(env, exports, "reluBackprop", v);
-  napi_create_function(env, "select", NAPI_AUTO_LENGTH, Select, nullptr, &v);
-  napi_set_named_property(env, exports, "select", v);
+  export_functions(env, exports, {{"compare", Compare}, {"logical", Logical}, {"reluBackprop", ReluBackprop}, {"select", Select}});
 }
 
 }  // namespace dt

@@ -56,9 +56,7 @@ napi_value Softmax(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void register_softmax_kernels(napi_env env, napi_value exports) {
-  napi_value v;
-  napi_create_function(env, "softmax", NAPI_AUTO_LENGTH, Softmax, nullptr, &v);
-  napi_set_named_property(env, exports, "softmax", v);
+  export_functions(env, exports, {{"softmax", Softmax}});
 }
 
 }  // namespace dt
