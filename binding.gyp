@@ -21,8 +21,16 @@
       "conditions": [["target_arch=='x64'", {"cflags": ["-mavx512f", "-mavx512vl", "-mavx512dq", "-mavx512bw", "-mavx2", "-mfma", "-mprefer-vector-width=512"]}]],
     },
     {
+      # biasActivation must equal a mul, an add and the activation op bit for bit: no fused multiply-adds, which
+      # the compiler otherwise forms wherever the baseline instruction set has them (aarch64).
+      "target_name": "deepts_exact",
+      "type": "static_library",
+      "sources": ["native/bias_act.cc"],
+      "cflags": ["-ffp-contract=off"],
+    },
+    {
       "target_name": "deepts",
-      "dependencies": ["deepts_avx2", "deepts_avx512"],
+      "dependencies": ["deepts_avx2", "deepts_avx512", "deepts_exact"],
       "sources": [
         "native/addon.cc",
         "native/recorded.cc",
@@ -47,7 +55,6 @@
         "native/softmax.cc",
         "native/norm.cc",
         "native/optim.cc",
-        "native/bias_act.cc",
       ],
     },
   ],

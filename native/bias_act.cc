@@ -1,7 +1,7 @@
 // biasActivation: y = act(x * scale + bias [+ residual]) per channel in one pass, over x viewed as [outer, channels, inner]
 // (inner = 1 for channels-last). The inference path of conv -> BatchNormalization -> ReLU runs this once
-// instead of a mul, an add and an activation pass. Products and sums are rounded to float separately
-// (no FMA: this file is built for the baseline ISA), so the result equals the unfused ops bit for bit.
+// instead of a mul, an add and an activation pass. Products and sums are rounded to float separately (no FMA:
+// this file is built with -ffp-contract=off, see binding.gyp), so the result equals the unfused ops bit for bit.
 #include <cstdint>
 
 #include "addon_common.h"
