@@ -117,10 +117,20 @@ struct DirectSetup {
   }
 };
 
-void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out, const float* bias, int act) {
+// y[i] = act(y[i] + res[i]) for i in [i0, i1) (NaN passes through the activations).
+void residual_act_span(float* y, const float* res, idx i0, idx i1, int act) {
+  for (idx i = i0; i < i1; i++) {
+    const float v = y[i] + res[i];
+    y[i] = act == 1 ? (v > 0.0f ? v : (v != v ? v : 0.0f)) : act == 2 ? (v > 0.0f ? (v < 6.0f ? v : 6.0f) : (v != v ? v : 0.0f)) : v;
+  }
+}
+
+// residual (null: none) is added before the activation, by each thread over its rows right after computing
+// them (still in its cache), not in a pass of its own.
+void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out, const float* bias, int act, const float* residual) {
   DirectSetup s(g, cout);
   s.d.bias = bias;
-  s.d.act = act;
+  s.d.act = residual ? 0 : act;
   const idx K = g.cols(), np = s.d.np;
   s.wpk.assign(static_cast<size_t>(np * K * 16), 0.0f);
   for (idx k = 0; k < K; k++)
@@ -131,7 +141,9 @@ void conv2d_direct(const ConvGeom& g, const float* w, idx cout, float* out, cons
   parallel(s.threads(), [&](int tid, int n) {
     idx r0, r1;
     split_range(d.n * d.oh, tid, n, 1, &r0, &r1);
-    if (r1 > r0) DT_SIMD_CALL(conv_direct_rows, d, r0, r1);
+    if (r1 <= r0) return;
+    DT_SIMD_CALL(conv_direct_rows, d, r0, r1);
+    if (residual) residual_act_span(out, residual, r0 * d.ow * cout, r1 * d.ow * cout, act);
   });
 }
 
@@ -187,10 +199,7 @@ void residual_act_rows(float* y, const float* res, idx rows, idx ch, int act) {
   parallel(threads_for_work(static_cast<double>(n) * 0.125), [&](int tid, int nt) {
     idx i0, i1;
     split_range(n, tid, nt, 64, &i0, &i1);
-    for (idx i = i0; i < i1; i++) {
-      const float v = y[i] + res[i];
-      y[i] = act == 1 ? (v > 0.0f ? v : (v != v ? v : 0.0f)) : act == 2 ? (v > 0.0f ? (v < 6.0f ? v : 6.0f) : (v != v ? v : 0.0f)) : v;
-    }
+    residual_act_span(y, res, i0, i1, act);
   });
 }
 
@@ -198,8 +207,7 @@ void conv2d_bias_act(const ConvGeom& g, const float* w, idx cout, const float* b
                      idx packed_bytes, const float* residual) {
   if (g.rows() == 0) return;
   if (takes_direct(g, cout)) {
-    conv2d_direct(g, w, cout, out, bias, residual ? 0 : act);
-    if (residual) residual_act_rows(out, residual, g.rows(), cout, act);
+    conv2d_direct(g, w, cout, out, bias, act, residual);
     return;
   }
   const float* up = winograd_packed_data(packed, packed_bytes, g.c, cout);

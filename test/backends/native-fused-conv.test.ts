@@ -47,6 +47,8 @@ describe("native fused conv epilogue against the js kernels", { skip }, () => {
   const convCases: { x: number[]; w: number[]; p: Conv2dParams }[] = [
     { x: [2, 9, 10, 3], w: [3, 3, 3, 20], p: p([2, 2], [0, 1, 0, 1]) },
     { x: [1, 8, 7, 24], w: [1, 1, 24, 16], p: p([1, 1], [0, 0, 0, 0]) },
+    // The direct kernel with enough work for two threads (each adds the residual to its own rows).
+    { x: [1, 20, 20, 32], w: [1, 1, 32, 24], p: p([1, 1], [0, 0, 0, 0]) },
     { x: [1, 7, 9, 12], w: [3, 3, 12, 70], p: p([1, 1], [1, 1, 1, 1]) },
     { x: [2, 6, 6, 40], w: [1, 1, 40, 100], p: p([1, 1], [0, 0, 0, 0]) },
     { x: [1, 9, 8, 9], w: [2, 3, 9, 5], p: p([1, 2], [1, 0, 2, 1], [2, 1]) },
