@@ -33,7 +33,6 @@ interface Kept {
   recorder: KernelRecorder;
   recording: Recording;
   shapes: string;
-  inputs: Float32Array[];
   outShapes: number[][];
   variables: Variable[];
   values: Tensor[];
@@ -124,7 +123,7 @@ export class PlanRecorder {
     const results = ys.map((y) => new Tensor((y.values as Float32Array).slice(), y.shape, y.dtype));
     const variables = this.variables();
     const kept: Kept | null = recording && floats
-      ? { recorder, recording, shapes, inputs, outShapes: ys.map((y) => [...y.shape]), variables, values: variables.map((v) => v.value), assignments: variableAssignments.count }
+      ? { recorder, recording, shapes, outShapes: ys.map((y) => [...y.shape]), variables, values: variables.map((v) => v.value), assignments: variableAssignments.count }
       : null;
     if (kept && this.agrees(kept, xs)) {
       this.kept = kept;
