@@ -24,6 +24,8 @@ describe("native matmul (GEMM) against the js kernel", { skip }, () => {
       [1, 1, 1], [1, 37, 5], [29, 1, 17], [7, 19, 5], [13, 33, 300], [150, 70, 513], [61, 2100, 3], [3, 5, 0], [0, 4, 3],
       // Few rows (the thin path: four rows of b a pass, then the rest): deep, and k not a multiple of 4.
       [1, 300, 1283], [2, 70, 8], [3, 45, 7],
+      // Few rows, deep and wide (a classifier): each thread takes a band of k, partial products added after.
+      [2, 260, 257], [3, 999, 400],
     ];
     eachConfig((cfg) => {
       for (const [m, n, k] of shapes)
