@@ -24,6 +24,8 @@ struct Args {
   size_t argc = 16;
   const char* fname;
   bool failed = false;
+  bool ran_ = false;        // run() was called
+  bool no_kernel_ = false;  // no_kernel() was called
 
   Args(napi_env e, napi_callback_info info, const char* name) : env(e), fname(name) {
     napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
@@ -125,9 +127,6 @@ struct Args {
   }
 
   // Throws a RangeError (e.g. an output buffer of the wrong size) and returns nullptr for the callback.
-  bool ran_ = false;
-  bool no_kernel_ = false;
-
   napi_value range_error(const char* msg) {
     if (!failed) {
       failed = true;

@@ -34,6 +34,14 @@ export interface Addon {
     a: Float32Array, b: Float32Array, out: Float32Array, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aIndex: Int32Array | null, bIndex: Int32Array | null,
   ): void;
+  /**
+   * copyBox(x, y, xShape, yShape, xStart, yStart, size, fill | null): the box [xStart, xStart + size) of x into
+   * [yStart, yStart + size) of y, after filling y with `fill` (native/copy_box.cc): constant pad and slice.
+   */
+  copyBox(
+    x: Float32Array, y: Float32Array, xShape: Int32Array, yShape: Int32Array, xStart: Int32Array, yStart: Int32Array, size: Int32Array,
+    fill: number | null,
+  ): void;
   [kernel: string]: unknown;
 }
 
