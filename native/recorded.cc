@@ -152,10 +152,11 @@ napi_value ReplayRecorded(napi_env env, napi_callback_info info) {
     if (out[k].second != rec->outputs[k].second) return args.range_error("an output's size differs from the recording's");
   // As a call inside a recording (a nested model's plan), this replay is itself one recorded call.
   args.run([rec, in, out] {
+    // Held first: helpers asleep after an idle pause wake while the inputs are copied, not at the first kernel.
+    if (replaying++ == 0) pool_hold(true);
     for (size_t k = 0; k < in.size(); k++)
       if (in[k].first != rec->inputs[k].first)
         std::memcpy(rec->inputs[k].first, in[k].first, static_cast<size_t>(in[k].second) * sizeof(float));
-    if (replaying++ == 0) pool_hold(true);
     rec->replay();
     if (--replaying == 0) pool_hold(false);
     for (size_t k = 0; k < out.size(); k++)
