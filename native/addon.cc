@@ -15,24 +15,6 @@ void register_bias_act_kernels(napi_env env, napi_value exports);
 
 namespace {
 
-napi_value make_string(napi_env env, const char* s) {
-  napi_value v;
-  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-  return v;
-}
-
-napi_value make_number(napi_env env, double d) {
-  napi_value v;
-  napi_create_double(env, d, &v);
-  return v;
-}
-
-napi_value make_bool(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
 // info() -> { isa, isas: [...supported], threads, mallocReuse, poolJobs, poolHelped, winogradCalls }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, list;

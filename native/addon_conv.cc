@@ -160,18 +160,15 @@ napi_value Conv2dPackFilter(napi_env env, napi_callback_info info) {
   ConvGeom g;
   if (args.failed || !read_geom(args, 1, &g, &cout)) return nullptr;
   if (!check_len(args, lw, g.cols() * cout, "filter")) return nullptr;
-  napi_value result;
   const idx bytes = conv2d_packed_bytes(g, cout);
-  if (bytes == 0) {
-    napi_get_null(env, &result);
-    return result;
-  }
+  if (bytes == 0) return make_null(env);
   void* buf = std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64));
   if (!buf) {
     napi_throw_range_error(env, nullptr, "deepts native conv2dPackFilter: out of memory");
     return nullptr;
   }
   conv2d_pack_filter(g, w, cout, buf);
+  napi_value result;
   if (napi_create_external_arraybuffer(env, buf, static_cast<size_t>(bytes), [](napi_env, void* p, void*) { std::free(p); }, nullptr,
                                        &result) != napi_ok) {
     std::free(buf);

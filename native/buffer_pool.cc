@@ -62,18 +62,6 @@ void return_block(napi_env, void* data, void* hint) {
   trim(bp, kFreeMax);
 }
 
-napi_value bool_value(napi_env env, bool b) {
-  napi_value v;
-  napi_get_boolean(env, b, &v);
-  return v;
-}
-
-napi_value null_value(napi_env env) {
-  napi_value v;
-  napi_get_null(env, &v);
-  return v;
-}
-
 // outputBuffer(bytes) -> an ArrayBuffer of `bytes` whose contents are unspecified, or null (pool off, too many
 // blocks out since one came back, no memory, or a runtime without external buffers).
 napi_value OutputBuffer(napi_env env, napi_callback_info info) {
@@ -81,17 +69,17 @@ napi_value OutputBuffer(napi_env env, napi_callback_info info) {
   args.no_kernel();
   double d = args.number(0);
   if (args.failed) return nullptr;
-  if (!(d > 0) || d > 1e15) return null_value(env);
+  if (!(d > 0) || d > 1e15) return make_null(env);
   const size_t bytes = static_cast<size_t>(d);
   BlockPool& bp = block_pool();
   void* p = nullptr;
   size_t cap = 0;
   {
     std::lock_guard<std::mutex> lk(bp.m);
-    if (!bp.enabled) return null_value(env);
+    if (!bp.enabled) return make_null(env);
     if (bp.unreturned + bytes > kUnreturnedMax) {
       bp.refused++;
-      return null_value(env);
+      return make_null(env);
     }
     // The smallest free block that fits, if at most a quarter of it goes unused; else a new one, counted now.
     auto it = bp.free_blocks.lower_bound(bytes);
@@ -114,7 +102,7 @@ napi_value OutputBuffer(napi_env env, napi_callback_info info) {
     bp.out_bytes -= cap;
     bp.unreturned -= cap;
     bp.allocated--;
-    return null_value(env);
+    return make_null(env);
   }
   napi_value ab;
   if (napi_create_external_arraybuffer(env, p, bytes, return_block, reinterpret_cast<void*>(cap), &ab) != napi_ok) {
@@ -128,15 +116,9 @@ napi_value OutputBuffer(napi_env env, napi_callback_info info) {
     return_block(env, p, reinterpret_cast<void*>(cap));
     std::lock_guard<std::mutex> lk(bp.m);
     bp.enabled = false;
-    return null_value(env);
+    return make_null(env);
   }
   return ab;
-}
-
-void set_number(napi_env env, napi_value o, const char* name, double v) {
-  napi_value x;
-  napi_create_double(env, v, &x);
-  napi_set_named_property(env, o, name, x);
 }
 
 // bufferPool() -> { enabled, outBytes, freeBytes, unreturnedBytes, reused, allocated, refused }
@@ -145,13 +127,13 @@ napi_value BufferPoolInfo(napi_env env, napi_callback_info) {
   std::lock_guard<std::mutex> lk(bp.m);
   napi_value o;
   napi_create_object(env, &o);
-  napi_set_named_property(env, o, "enabled", bool_value(env, bp.enabled));
-  set_number(env, o, "outBytes", static_cast<double>(bp.out_bytes));
-  set_number(env, o, "freeBytes", static_cast<double>(bp.free_bytes));
-  set_number(env, o, "unreturnedBytes", static_cast<double>(bp.unreturned));
-  set_number(env, o, "reused", bp.reused);
-  set_number(env, o, "allocated", bp.allocated);
-  set_number(env, o, "refused", bp.refused);
+  napi_set_named_property(env, o, "enabled", make_bool(env, bp.enabled));
+  napi_set_named_property(env, o, "outBytes", make_number(env, static_cast<double>(bp.out_bytes)));
+  napi_set_named_property(env, o, "freeBytes", make_number(env, static_cast<double>(bp.free_bytes)));
+  napi_set_named_property(env, o, "unreturnedBytes", make_number(env, static_cast<double>(bp.unreturned)));
+  napi_set_named_property(env, o, "reused", make_number(env, bp.reused));
+  napi_set_named_property(env, o, "allocated", make_number(env, bp.allocated));
+  napi_set_named_property(env, o, "refused", make_number(env, bp.refused));
   return o;
 }
 
@@ -165,7 +147,7 @@ napi_value SetBufferPool(napi_env env, napi_callback_info info) {
   BlockPool& bp = block_pool();
   std::lock_guard<std::mutex> lk(bp.m);
   bp.enabled = on;
-  return bool_value(env, bp.enabled);
+  return make_bool(env, bp.enabled);
 }
 
 }  // namespace

@@ -46,9 +46,7 @@ napi_value SetMallocReuse(napi_env env, napi_callback_info info) {
   args.no_kernel();
   bool on = args.boolean(0);
   if (args.failed) return nullptr;
-  napi_value v;
-  napi_get_boolean(env, set_reuse(on), &v);
-  return v;
+  return make_bool(env, set_reuse(on));
 }
 
 }  // namespace

@@ -18,6 +18,31 @@ void record_call(std::function<void()> fn);
 void record_keep(napi_env env, napi_value v);
 void record_spoil();
 
+// JS values for results.
+inline napi_value make_string(napi_env env, const char* s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+inline napi_value make_number(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+inline napi_value make_bool(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+inline napi_value make_null(napi_env env) {
+  napi_value v;
+  napi_get_null(env, &v);
+  return v;
+}
+
 struct Args {
   napi_env env;
   napi_value argv[16];

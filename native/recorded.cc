@@ -70,14 +70,9 @@ bool read_arrays(Args& args, size_t i, std::vector<std::pair<float*, idx>>* out)
 napi_value RecordStart(napi_env env, napi_callback_info info) {
   Args args(env, info, "recordStart");
   args.no_kernel();
-  napi_value r;
-  if (active) {
-    napi_get_boolean(env, false, &r);
-    return r;
-  }
+  if (active) return make_bool(env, false);
   active = new Recorded();
-  napi_get_boolean(env, true, &r);
-  return r;
+  return make_bool(env, true);
 }
 
 void finalize(napi_env env, void* data, void*) {
@@ -95,7 +90,6 @@ napi_value RecordFinish(napi_env env, napi_callback_info info) {
   std::unique_ptr<Recorded> rec(active);
   active = nullptr;
   if (!rec) return args.range_error("no recording is on");
-  napi_value result;
   if (!read_arrays(args, 0, &rec->inputs) || !read_arrays(args, 1, &rec->outputs)) {
     rec->release(env);
     return nullptr;
@@ -103,9 +97,9 @@ napi_value RecordFinish(napi_env env, napi_callback_info info) {
   // The two arrays themselves were kept by Args (recording was still on when it read them).
   if (rec->spoiled || rec->calls.empty()) {
     rec->release(env);
-    napi_get_null(env, &result);
-    return result;
+    return make_null(env);
   }
+  napi_value result;
   if (napi_create_external(env, rec.get(), finalize, nullptr, &result) != napi_ok) {
     rec->release(env);
     return args.range_error("could not create the recording");
